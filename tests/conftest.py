@@ -1,0 +1,34 @@
+"""Shared fixtures: a real server on a temporary data directory, and websites in its store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server_process import ServerProcess
+from umami_server.storage.embedded.store import METADATA_FILE
+from umami_server.storage.metadata_store import MetadataStore
+
+
+def add_website(data_dir: Path, name: str = "Example", domain: str = "example.com") -> str:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    metadata = MetadataStore.open_sqlite(data_dir / METADATA_FILE)
+    try:
+        return metadata.create_website(name, domain)["website_id"]
+    finally:
+        metadata.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = ServerProcess(tmp_path_factory.mktemp("server") / "data").start()
+    yield process
+    if process.process is not None:
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+def website_id(server: ServerProcess) -> str:
+    return add_website(server.data_dir)

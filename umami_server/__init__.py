@@ -1,0 +1,1 @@
+"""Self-hosted web analytics speaking Umami's wire protocol."""

@@ -1,0 +1,271 @@
+"""The DuckDB file that answers analytics queries: its schema, its migrations and bulk loading.
+
+Rows arrive in batches from the ingest log and are appended as Arrow tables (row-by-row inserts
+into DuckDB from Python are two orders of magnitude slower). Each batch is one transaction that
+also records the highest log sequence it contains, so replaying the log after a crash neither
+loses nor duplicates rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from umami_server.storage.records import (
+    EVENT_COLUMNS,
+    EVENT_DATA_COLUMNS,
+    REVENUE_COLUMNS,
+    SESSION_COLUMNS,
+    SESSION_DATA_COLUMNS,
+    Row,
+)
+
+logger = logging.getLogger("umami_server.storage")
+
+_TEXT = pa.string()
+_TIME = pa.timestamp("us", tz="UTC")
+_NUMBER = pa.float64()
+_INT = pa.int32()
+
+_TYPED_COLUMNS: dict[str, pa.DataType] = {
+    "created_at": _TIME,
+    "date_value": _TIME,
+    "number_value": _NUMBER,
+    "revenue": _NUMBER,
+    "lcp": _NUMBER,
+    "inp": _NUMBER,
+    "cls": _NUMBER,
+    "fcp": _NUMBER,
+    "ttfb": _NUMBER,
+    "event_type": _INT,
+    "data_type": _INT,
+}
+
+
+def _arrow_schema(columns: Sequence[str]) -> pa.Schema:
+    return pa.schema([(name, _TYPED_COLUMNS.get(name, _TEXT)) for name in columns])
+
+
+_SCHEMAS = {
+    "website_event": _arrow_schema(EVENT_COLUMNS),
+    "session": _arrow_schema(SESSION_COLUMNS),
+    "event_data": _arrow_schema(EVENT_DATA_COLUMNS),
+    "session_data": _arrow_schema(SESSION_DATA_COLUMNS),
+    "revenue": _arrow_schema(REVENUE_COLUMNS),
+}
+
+_VARCHAR_COLUMNS_OF_EVENT = ",\n    ".join(
+    f"{name} VARCHAR"
+    for name in EVENT_COLUMNS
+    if name not in _TYPED_COLUMNS
+    and name not in ("event_id", "website_id", "session_id", "visit_id", "url_path")
+)
+
+# Versioned migrations; each runs once, in order, inside a transaction.
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        f"""
+CREATE TABLE website_event (
+    event_id UUID NOT NULL,
+    website_id UUID NOT NULL,
+    session_id UUID NOT NULL,
+    visit_id UUID NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    url_path VARCHAR NOT NULL,
+    {_VARCHAR_COLUMNS_OF_EVENT},
+    event_type INTEGER NOT NULL,
+    lcp DOUBLE, inp DOUBLE, cls DOUBLE, fcp DOUBLE, ttfb DOUBLE
+);
+CREATE TABLE session (
+    session_id UUID PRIMARY KEY,
+    website_id UUID NOT NULL,
+    browser VARCHAR, os VARCHAR, device VARCHAR, screen VARCHAR, language VARCHAR,
+    country VARCHAR, region VARCHAR, city VARCHAR, distinct_id VARCHAR,
+    created_at TIMESTAMPTZ
+);
+CREATE TABLE event_data (
+    event_data_id UUID NOT NULL,
+    website_id UUID NOT NULL,
+    website_event_id UUID NOT NULL,
+    session_id UUID NOT NULL,
+    data_key VARCHAR NOT NULL,
+    string_value VARCHAR,
+    number_value DOUBLE,
+    date_value TIMESTAMPTZ,
+    data_type INTEGER NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE session_data (
+    session_data_id UUID NOT NULL,
+    website_id UUID NOT NULL,
+    session_id UUID NOT NULL,
+    data_key VARCHAR NOT NULL,
+    string_value VARCHAR,
+    number_value DOUBLE,
+    date_value TIMESTAMPTZ,
+    data_type INTEGER NOT NULL,
+    distinct_id VARCHAR,
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (session_id, data_key)
+);
+CREATE TABLE revenue (
+    revenue_id UUID NOT NULL,
+    website_id UUID NOT NULL,
+    session_id UUID NOT NULL,
+    event_id UUID NOT NULL,
+    event_name VARCHAR NOT NULL,
+    currency VARCHAR NOT NULL,
+    revenue DOUBLE,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE ingest_state (id INTEGER PRIMARY KEY, applied_sequence BIGINT NOT NULL);
+INSERT INTO ingest_state VALUES (1, 0);
+""",
+    ),
+]
+
+
+def _columns_of(table: str) -> str:
+    return ", ".join(_SCHEMAS[table].names)
+
+
+class AnalyticsDatabase:
+    """Owns the DuckDB connection of this process; loads batches and hands out read cursors."""
+
+    def __init__(self, path: Path, memory_limit: str = "1GB", threads: int = 2):
+        self.path = path
+        self._connection = duckdb.connect(
+            str(path), config={"memory_limit": memory_limit, "threads": threads}
+        )
+        self._load_lock = threading.Lock()
+        self._migrate()
+
+    def _migrate(self) -> None:
+        connection = self._connection
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT current_timestamp)"
+        )
+        applied = {
+            row[0] for row in connection.execute("SELECT version FROM schema_migrations").fetchall()
+        }
+        for version, statements in MIGRATIONS:
+            if version in applied:
+                continue
+            logger.info("applying analytics schema migration %d", version)
+            connection.execute("BEGIN TRANSACTION")
+            try:
+                connection.execute(statements)
+                connection.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
+                connection.execute("COMMIT")
+            except Exception:
+                connection.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        row = self._connection.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def applied_sequence(self) -> int:
+        row = self._connection.execute(
+            "SELECT applied_sequence FROM ingest_state WHERE id = 1"
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for one thread's reads; DuckDB gives each a consistent snapshot."""
+        return self._connection.cursor()
+
+    def load_batch(
+        self,
+        last_sequence: int,
+        events: list[Row],
+        sessions: list[Row],
+        event_data: list[Row],
+        session_data: list[Row],
+        revenue: list[Row],
+    ) -> None:
+        """Append one batch and advance the applied log sequence, atomically."""
+        with self._load_lock:
+            cursor = self._connection.cursor()
+            try:
+                cursor.execute("BEGIN TRANSACTION")
+                self._append(cursor, "website_event", events)
+                self._append(cursor, "event_data", event_data)
+                self._append(cursor, "revenue", revenue)
+                if sessions:
+                    # First-seen attributes win: later rows for a known session are ignored.
+                    self._append(cursor, "session", _first_per_key(sessions, ("session_id",)),
+                                 conflict="ON CONFLICT DO NOTHING")
+                if session_data:
+                    self._append(
+                        cursor,
+                        "session_data",
+                        _last_per_key(session_data, ("session_id", "data_key")),
+                        conflict="ON CONFLICT DO UPDATE SET "
+                        + ", ".join(
+                            f"{name} = excluded.{name}"
+                            for name in _SCHEMAS["session_data"].names
+                            if name not in ("session_id", "data_key")
+                        ),
+                    )
+                cursor.execute(
+                    "UPDATE ingest_state SET applied_sequence = ? WHERE id = 1", [last_sequence]
+                )
+                cursor.execute("COMMIT")
+            except Exception:
+                cursor.execute("ROLLBACK")
+                raise
+            finally:
+                cursor.close()
+
+    @staticmethod
+    def _append(
+        cursor: duckdb.DuckDBPyConnection, table: str, rows: list[Row], conflict: str = ""
+    ) -> None:
+        if not rows:
+            return
+        columns = _columns_of(table)
+        cursor.register("incoming_rows", pa.Table.from_pylist(rows, schema=_SCHEMAS[table]))
+        try:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming_rows {conflict}"
+            )
+        finally:
+            cursor.unregister("incoming_rows")
+
+    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        cursor = self.cursor()
+        try:
+            return cursor.execute(sql, parameters or []).fetchall()
+        finally:
+            cursor.close()
+
+    def checkpoint(self) -> None:
+        with self._load_lock:
+            self._connection.execute("CHECKPOINT")
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def _first_per_key(rows: list[Row], key: tuple[str, ...]) -> list[Row]:
+    seen: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        seen.setdefault(tuple(row[name] for name in key), row)
+    return list(seen.values())
+
+
+def _last_per_key(rows: list[Row], key: tuple[str, ...]) -> list[Row]:
+    latest: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        latest[tuple(row[name] for name in key)] = row
+    return list(latest.values())

@@ -1,0 +1,195 @@
+"""A durable, append-only log of accepted hits in SQLite, written by one thread with group commit.
+
+Requests hand their encoded entries to `IngestLog.append` and are answered only after the SQLite
+transaction holding them is on disk (WAL, synchronous=FULL). Whatever was waiting while one commit
+ran goes into the next, so a single fsync serves many requests. A separate copier moves the log
+into DuckDB; the log is pruned once DuckDB has committed the rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+logger = logging.getLogger("umami_server.storage")
+
+_MAX_ENTRIES_PER_COMMIT = 2048
+_PRUNE_EVERY_SECONDS = 2.0
+
+
+class IngestQueueFull(Exception):
+    """The log cannot take more entries right now; the caller answers 503 with Retry-After."""
+
+
+class IngestLogClosed(Exception):
+    """The log is shutting down and takes no new entries."""
+
+
+@dataclass(slots=True)
+class _PendingAppend:
+    entries: list[bytes]
+    loop: asyncio.AbstractEventLoop
+    done: asyncio.Future[None]
+    error: BaseException | None = field(default=None)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("PRAGMA busy_timeout=5000")
+    return connection
+
+
+class IngestLog:
+    def __init__(self, path: Path, first_free_sequence: int, max_queued: int = 20000):
+        self.path = path
+        self._writer = _connect(path)
+        self._writer.execute(
+            "CREATE TABLE IF NOT EXISTS ingest_log (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)"
+        )
+        (highest,) = self._writer.execute("SELECT coalesce(max(seq), 0) FROM ingest_log").fetchone()
+        self._next_sequence = max(int(highest) + 1, first_free_sequence)
+        self._queue: queue.Queue[_PendingAppend | None] = queue.Queue(maxsize=max_queued)
+        self._closed = False
+        self._committed_sequence = self._next_sequence - 1
+        self._prune_below = 0
+        self._pruned_below = 0
+        self.commits = 0
+        self.committed_entries = 0
+        self.appended_signal = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="ingest-log-writer", daemon=True)
+        self._thread.start()
+
+    @property
+    def committed_sequence(self) -> int:
+        return self._committed_sequence
+
+    async def append(self, entries: list[bytes]) -> None:
+        """Return once every entry is durably in the log; raise IngestQueueFull under overload."""
+        if self._closed:
+            raise IngestLogClosed()
+        loop = asyncio.get_running_loop()
+        pending = _PendingAppend(entries, loop, loop.create_future())
+        try:
+            self._queue.put_nowait(pending)
+        except queue.Full:
+            raise IngestQueueFull() from None
+        await pending.done
+        if pending.error is not None:
+            raise pending.error
+
+    def allow_pruning_through(self, sequence: int) -> None:
+        """Entries up to `sequence` are safely in the analytics store and may be deleted."""
+        self._prune_below = max(self._prune_below, sequence + 1)
+
+    def _run(self) -> None:
+        last_prune = time.monotonic()
+        while True:
+            first = self._queue.get()
+            if first is None:
+                break
+            batch = [first]
+            count = len(first.entries)
+            stop = False
+            while count < _MAX_ENTRIES_PER_COMMIT:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+                count += len(item.entries)
+            self._commit(batch)
+            now = time.monotonic()
+            if now - last_prune > _PRUNE_EVERY_SECONDS:
+                self._prune()
+                last_prune = now
+            if stop:
+                break
+        self._prune()
+
+    def _commit(self, batch: list[_PendingAppend]) -> None:
+        rows: list[tuple[int, bytes]] = []
+        sequence = self._next_sequence
+        for pending in batch:
+            for entry in pending.entries:
+                rows.append((sequence, entry))
+                sequence += 1
+        error: BaseException | None = None
+        try:
+            self._writer.execute("BEGIN")
+            self._writer.executemany("INSERT INTO ingest_log (seq, entry) VALUES (?, ?)", rows)
+            self._writer.execute("COMMIT")
+        except sqlite3.Error as failure:
+            logger.exception("could not write %d entries to the ingest log", len(rows))
+            error = failure
+            with contextlib.suppress(sqlite3.Error):
+                self._writer.execute("ROLLBACK")
+        else:
+            self._next_sequence = sequence
+            self._committed_sequence = sequence - 1
+            self.commits += 1
+            self.committed_entries += len(rows)
+            self.appended_signal.set()
+        by_loop: dict[asyncio.AbstractEventLoop, list[_PendingAppend]] = {}
+        for pending in batch:
+            pending.error = error
+            by_loop.setdefault(pending.loop, []).append(pending)
+        for loop, waiting in by_loop.items():
+            # One wake-up per loop and commit, not one per request.
+            # A closed loop means nobody waits for these any more.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_release, waiting)
+
+    def _prune(self) -> None:
+        target = self._prune_below
+        if target <= self._pruned_below:
+            return
+        try:
+            self._writer.execute("DELETE FROM ingest_log WHERE seq < ?", (target,))
+            self._pruned_below = target
+        except sqlite3.Error:
+            logger.exception("could not prune the ingest log")
+
+    def close(self) -> None:
+        """Commit what is queued, then stop the writer thread."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        self._thread.join()
+        self._writer.close()
+
+
+def _release(waiting: list[_PendingAppend]) -> None:
+    for pending in waiting:
+        if not pending.done.done():
+            pending.done.set_result(None)
+
+
+class IngestLogReader:
+    """Reads committed entries in order; used by the copier on its own connection."""
+
+    def __init__(self, path: Path):
+        self._connection = _connect(path)
+
+    def entries_after(self, sequence: int, limit: int) -> Iterator[tuple[int, bytes]]:
+        cursor = self._connection.execute(
+            "SELECT seq, entry FROM ingest_log WHERE seq > ? ORDER BY seq LIMIT ?",
+            (sequence, limit),
+        )
+        yield from cursor
+
+    def close(self) -> None:
+        self._connection.close()

@@ -1,0 +1,39 @@
+"""The storage contract in one place: what collection, queries and the API may ask of a backend.
+
+Every backend (the embedded DuckDB store now; PostgreSQL and ClickHouse later) implements
+`EventStore`; configuration rows go through `MetadataStore`, which is written once in SQLAlchemy
+Core and shared by all backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from umami_server.storage.metadata_store import MetadataStore
+from umami_server.storage.records import IngestEntry
+
+
+class EventStore(Protocol):
+    """Durable event writes plus analytics reads."""
+
+    async def write(self, entries: Sequence[IngestEntry]) -> None:
+        """Return only once every entry is durable; raise IngestQueueFull under overload."""
+        ...
+
+    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run one read-only analytics query and return its rows."""
+        ...
+
+    def wait_until_visible(self, timeout: float) -> bool:
+        """Block until everything acknowledged so far can be queried."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Store(Protocol):
+    events: EventStore
+    metadata: MetadataStore
+
+    def close(self) -> None: ...

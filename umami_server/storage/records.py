@@ -1,0 +1,58 @@
+"""The rows collection hands to storage: one `IngestEntry` per accepted hit.
+
+An entry is a plain dict so it can be written to the durable log with one orjson call and replayed
+after a crash. Timestamps are integer microseconds since the epoch (UTC); ids are UUID strings.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired, TypedDict
+
+EVENT_TYPE_PAGEVIEW = 1
+EVENT_TYPE_CUSTOM = 2
+EVENT_TYPE_LINK = 3
+EVENT_TYPE_PIXEL = 4
+EVENT_TYPE_PERFORMANCE = 5
+
+DATA_TYPE_STRING = 1
+DATA_TYPE_NUMBER = 2
+DATA_TYPE_BOOLEAN = 3
+DATA_TYPE_DATE = 4
+DATA_TYPE_ARRAY = 5
+
+# Session attributes; Umami's ClickHouse schema also copies them onto every event row.
+SESSION_ATTRIBUTES = (
+    "browser", "os", "device", "screen", "language", "country", "region", "city", "distinct_id",
+)
+
+EVENT_COLUMNS = (
+    "event_id", "website_id", "session_id", "visit_id", "created_at",
+    "url_path", "url_query", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
+    "referrer_path", "referrer_query", "referrer_domain", "page_title",
+    "gclid", "fbclid", "msclkid", "ttclid", "twclid", "li_fat_id",
+    "event_type", "event_name", "tag", "hostname", "lcp", "inp", "cls", "fcp", "ttfb",
+    *SESSION_ATTRIBUTES,
+)
+SESSION_COLUMNS = ("session_id", "website_id", *SESSION_ATTRIBUTES, "created_at")
+DATA_VALUE_COLUMNS = ("data_key", "string_value", "number_value", "date_value", "data_type")
+EVENT_DATA_COLUMNS = (
+    "event_data_id", "website_id", "website_event_id", "session_id", *DATA_VALUE_COLUMNS,
+    "created_at",
+)
+SESSION_DATA_COLUMNS = (
+    "session_data_id", "website_id", "session_id", *DATA_VALUE_COLUMNS, "distinct_id", "created_at",
+)
+REVENUE_COLUMNS = (
+    "revenue_id", "website_id", "session_id", "event_id", "event_name", "currency", "revenue",
+    "created_at",
+)
+
+Row = dict[str, Any]
+
+
+class IngestEntry(TypedDict):
+    session: NotRequired[Row]  # present only when the session row may not exist yet
+    event: NotRequired[Row]
+    event_data: NotRequired[list[Row]]
+    session_data: NotRequired[list[Row]]
+    revenue: NotRequired[Row]
