@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from umami_server.api.routes import api_routes
 from umami_server.collect.drops import DropCounter
 from umami_server.collect.endpoints import (
     CollectionEndpoints,
@@ -24,10 +25,12 @@ from umami_server.collect.endpoints import (
     respond,
 )
 from umami_server.collect.identity import IdentityDeriver
-from umami_server.collect.pipeline import CollectionPipeline, error_body
+from umami_server.collect.pipeline import CollectionPipeline
 from umami_server.collect.sources import SourceDirectory
 from umami_server.config import Settings
+from umami_server.context import ServerContext
 from umami_server.enrich.geo import GeoLocator
+from umami_server.errors import error_body
 from umami_server.storage.interface import Store
 
 logger = logging.getLogger("umami_server")
@@ -90,12 +93,12 @@ class UmamiServerApp:
     def __init__(self, settings: Settings, store: Store):
         self.settings = settings
         self.store = store
-        self.identity = IdentityDeriver(
-            settings.resolve_secret(), settings.salt_rotation, settings.salt_timezone
-        )
+        secret = settings.resolve_secret()
+        self.identity = IdentityDeriver(secret, settings.salt_rotation, settings.salt_timezone)
         self.geo = GeoLocator(settings.geolite_db_path, settings.skip_location_headers)
         self.drops = DropCounter(store.metadata)
         self.sources = SourceDirectory(store.metadata)
+        self.context = ServerContext(settings, store, secret, self.sources)
         self.pipeline = CollectionPipeline(
             settings, self.identity, self.sources, self.geo, self.drops
         )
@@ -117,7 +120,10 @@ class UmamiServerApp:
             return JSONResponse(error_body(message, code, status), status_code=status)
 
         return Starlette(
-            routes=[Route("/api/heartbeat", heartbeat, methods=["GET"])],
+            routes=[
+                Route("/api/heartbeat", heartbeat, methods=["GET"]),
+                *api_routes(self.context),
+            ],
             exception_handlers={HTTPException: http_error},
             lifespan=self._lifespan,
         )

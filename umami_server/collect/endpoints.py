@@ -9,13 +9,9 @@ from typing import Any
 import ada_url
 import orjson
 
-from umami_server.collect.pipeline import (
-    CollectionPipeline,
-    HitContext,
-    Outcome,
-    error_body,
-)
+from umami_server.collect.pipeline import CollectionPipeline, HitContext, Outcome
 from umami_server.collect.validation import error_tree, js_type_name
+from umami_server.errors import error_body
 from umami_server.storage.embedded.ingest_log import IngestLogClosed, IngestQueueFull
 from umami_server.storage.interface import EventStore
 from umami_server.storage.records import IngestEntry

@@ -25,6 +25,7 @@ from umami_server.collect.sources import SourceDirectory
 from umami_server.collect.validation import InvalidSendBody, SendPayload, parse_send_body
 from umami_server.config import Settings
 from umami_server.enrich.bots import is_bot
+from umami_server.errors import error_body
 from umami_server.enrich.client_ip import IpBlocklist, client_ip_from
 from umami_server.enrich.geo import GeoLocator, Location
 from umami_server.enrich.urls import (
@@ -47,10 +48,6 @@ from umami_server.storage.records import (
 )
 
 _MAX_REMEMBERED_SESSIONS = 200_000
-
-
-def error_body(message: str, code: str, status: int, **extra: Any) -> dict[str, Any]:
-    return {"error": {"message": message, "code": code, "status": status, **extra}}
 
 
 BOT_ANSWER: dict[str, Any] = {"beep": "boop"}
