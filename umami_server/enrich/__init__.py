@@ -1,0 +1,1 @@
+"""Enrichment of collected hits: client IP, user agent, bots, geolocation and page URLs."""
