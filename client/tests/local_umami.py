@@ -8,6 +8,7 @@ server accept requests but not answer until `release()`.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections import defaultdict, deque
@@ -52,12 +53,19 @@ class _QuietHTTPServer(ThreadingHTTPServer):
         pass  # clients that time out and hang up are part of the tests
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (until someone binds it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def _error(status: int, message: str, code: str) -> Answer:
     return Answer(status, {"error": {"message": message, "code": code, "status": status}})
 
 
 class LocalUmami:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.requests: list[RecordedRequest] = []
         self.accepted_payloads: list[dict[str, Any]] = []
         self._scripted: dict[str, deque[Answer]] = defaultdict(deque)
@@ -65,8 +73,10 @@ class LocalUmami:
         self._released = threading.Event()
         self._released.set()
         self.has_batch_endpoint = True
-        self._server = _QuietHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = _QuietHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
 
     @property
@@ -211,6 +221,7 @@ class LocalUmami:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
