@@ -551,7 +551,8 @@ class Client:
         if not self.tracking_enabled:
             return {}
         if self.batching is None:
-            return self._checked_json(request)
+            answer: dict[str, Any] = self._checked_json(request)
+            return answer
         event = self._queued_event(settings, request)
         if event is not None:
             self._background_thread().submit(event)
@@ -563,7 +564,8 @@ class Client:
         if not self.tracking_enabled:
             return {}
         if self.batching is None:
-            return await self._checked_json_async(request)
+            answer: dict[str, Any] = await self._checked_json_async(request)
+            return answer
         event = self._queued_event(settings, request)
         if event is not None:
             self._background_task().submit(event)

@@ -55,7 +55,7 @@ class RetryPolicy:
 
     def backoff_delay(self, attempt: int) -> float:
         """The wait after failed attempt number `attempt` (1-based) when the server named none."""
-        ceiling = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+        ceiling = min(self.max_backoff, self.backoff * 2.0 ** (attempt - 1))
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
     def delay_after_response(self, response: httpx.Response, attempt: int) -> float | None:

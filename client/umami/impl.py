@@ -96,6 +96,11 @@ def _checked_json(response: httpx.Response) -> Any:
     return response.json()
 
 
+def _send_answer(response: httpx.Response) -> dict[str, Any]:
+    answer: dict[str, Any] = _checked_json(response)
+    return answer
+
+
 def validate_state(url: bool = False, user: bool = False) -> None:
     """Raise OperationNotAllowedError when the URL base (url=True) or a login (user=True) is
     missing; an Umami Cloud API key satisfies both."""
@@ -335,7 +340,7 @@ def new_event(
     )
     if not tracking_enabled:
         return None
-    return _checked_json(_send(request))
+    return _send_answer(_send(request))
 
 
 async def new_event_async(
@@ -368,7 +373,7 @@ async def new_event_async(
     )
     if not tracking_enabled:
         return {}
-    return _checked_json(await _send_async(request))
+    return _send_answer(await _send_async(request))
 
 
 def new_page_view(
@@ -399,7 +404,7 @@ def new_page_view(
     )
     if not tracking_enabled:
         return None
-    return _checked_json(_send(request))
+    return _send_answer(_send(request))
 
 
 async def new_page_view_async(
@@ -430,7 +435,7 @@ async def new_page_view_async(
     )
     if not tracking_enabled:
         return None
-    return _checked_json(await _send_async(request))
+    return _send_answer(await _send_async(request))
 
 
 def new_revenue_event(
