@@ -1,5 +1,6 @@
 """Background batching from sync code (a thread), against a real local server."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -204,3 +205,34 @@ def test_events_queued_at_interpreter_exit_are_delivered(server: LocalUmami) -> 
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.strip() == "3"
     assert [p["data"]["n"] for p in server.wait_for_payloads(3)] == [0, 1, 2]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_starts_with_its_own_queue_and_connections(server: LocalUmami) -> None:
+    script = f"""
+        import os
+        import umami
+        client = umami.Client({server.url!r}, website_id={WEBSITE_ID!r}, hostname="h",
+                              batching=umami.Batching(interval=3600))
+        client.new_event("parent-before-fork")
+        client.flush(timeout=5)
+        client.new_event("parent-queued")
+        pid = os.fork()
+        if pid == 0:
+            client.new_event("child")
+            client.flush(timeout=5)
+            os._exit(0 if client.stats.sent == 2 and client.stats.queued == 0 else 1)
+        _, status = os.waitpid(pid, 0)
+        client.close()
+        raise SystemExit(os.waitstatus_to_exitcode(status))
+    """
+    finished = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        cwd=Path(__file__).parent,
+    )
+    assert finished.returncode == 0, finished.stderr
+    names = sorted(payload["name"] for payload in server.wait_for_payloads(3))
+    assert names == ["child", "parent-before-fork", "parent-queued"]

@@ -622,6 +622,7 @@ class Client:
     def _forget_connections_after_fork(self) -> None:
         # Sockets inherited from the parent are the parent's; open new ones when needed.
         self._lock = threading.Lock()
+        self._counters.forget_lock_after_fork()
         self._http = None
         self._async_http, self._async_http_loop = None, None
 

@@ -92,6 +92,10 @@ class DeliveryCounters:
         if first_drop:
             logger.warning("umami: %d event(s) dropped: %s", count, reason)
 
+    def forget_lock_after_fork(self) -> None:
+        # Another thread of the parent may have held it at the fork.
+        self._lock = threading.Lock()
+
     def snapshot(self, queued: int) -> DeliveryStats:
         with self._lock:
             return DeliveryStats(self._sent, self._failed, self._dropped, queued, self._last_error)
