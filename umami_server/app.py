@@ -177,7 +177,7 @@ class UmamiServerApp:
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *extra_headers]}
+                message["headers"] = [*message.get("headers", ()), *extra_headers]
             await send(message)
 
         match = self._collect_route(path)

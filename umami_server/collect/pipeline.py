@@ -8,7 +8,6 @@ an `Outcome` that carries the HTTP answer; dropped hits are counted per website 
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,12 +19,11 @@ from umami_server.collect.event_data import (
     flatten_data,
     revenue_amount,
 )
-from umami_server.collect.identity import IdentityDeriver, VisitorIdentity
+from umami_server.collect.identity import IdentityDeriver, VisitorIdentity, random_uuid_text
 from umami_server.collect.sources import SourceDirectory
 from umami_server.collect.validation import InvalidSendBody, SendPayload, parse_send_body
 from umami_server.config import Settings
 from umami_server.enrich.bots import is_bot
-from umami_server.errors import error_body
 from umami_server.enrich.client_ip import IpBlocklist, client_ip_from
 from umami_server.enrich.geo import GeoLocator, Location
 from umami_server.enrich.urls import (
@@ -37,6 +35,7 @@ from umami_server.enrich.urls import (
     performance_path,
 )
 from umami_server.enrich.useragent import detect_software
+from umami_server.errors import error_body
 from umami_server.storage.records import (
     EVENT_TYPE_CUSTOM,
     EVENT_TYPE_LINK,
@@ -205,7 +204,7 @@ class CollectionPipeline:
             if payload.data is not None:
                 entry["session_data"] = [
                     {
-                        "session_data_id": str(uuid.uuid4()),
+                        "session_data_id": random_uuid_text(),
                         "website_id": source_id,
                         "session_id": session_id,
                         "data_key": value.key,
@@ -220,7 +219,7 @@ class CollectionPipeline:
                 ]
             return entry, new_session
 
-        event_id = str(uuid.uuid4())
+        event_id = random_uuid_text()
         event: Row = {
             "event_id": event_id,
             "website_id": source_id,
@@ -265,7 +264,7 @@ class CollectionPipeline:
             if values:
                 entry["event_data"] = [
                     {
-                        "event_data_id": str(uuid.uuid4()),
+                        "event_data_id": random_uuid_text(),
                         "website_id": source_id,
                         "website_event_id": event_id,
                         "session_id": session_id,
@@ -282,7 +281,7 @@ class CollectionPipeline:
             # Umami needs an event name for a revenue row; a named event is a purchase.
             if purchase is not None and payload.name:
                 entry["revenue"] = {
-                    "revenue_id": str(uuid.uuid4()),
+                    "revenue_id": random_uuid_text(),
                     "website_id": source_id,
                     "session_id": session_id,
                     "event_id": event_id,

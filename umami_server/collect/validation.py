@@ -12,8 +12,6 @@ from pydantic import (
     Field,
     Strict,
     ValidationError,
-    ValidationInfo,
-    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -97,8 +95,8 @@ VitalMs = Annotated[float, Strict(), Field(ge=0, le=60000)]
 class SendPayload(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    # Defaults are not validated, so absent means None while an explicit null is rejected,
-    # as Umami does.
+    # Absent fields are None; an explicit null is rejected before this model runs (see
+    # `_null_problems`), as Umami does.
     website: UuidText | None = None
     link: UuidText | None = None
     pixel: UuidText | None = None
@@ -124,24 +122,12 @@ class SendPayload(BaseModel):
     ttfb: VitalMs | None = None
     cls: Annotated[float, Strict(), Field(ge=0, le=100)] | None = None
 
-    @field_validator(
-        "website", "link", "pixel", "data", "hostname", "language", "referrer", "screen", "title",
-        "url", "name", "tag", "ip", "userAgent", "id", "browser", "os", "device",
-        "lcp", "inp", "fcp", "ttfb", "cls",
-        mode="before",
-    )
-    @classmethod
-    def _reject_null(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None:
-            expected = _EXPECTED_KIND.get(info.field_name or "", "string")
-            raise PydanticCustomError(
-                "null", "Invalid input: expected {expected}, received null", {"expected": expected}
-            )
-        return value
-
     @property
     def source_id(self) -> str:
         return self.website or self.link or self.pixel or ""
+
+
+_NON_NULLABLE = frozenset(SendPayload.model_fields) - {"timestamp"}
 
 
 class SendBody(BaseModel):
@@ -203,6 +189,16 @@ class InvalidSendBody(Exception):
         self.tree = tree
 
 
+def _null_problems(payload: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    # Only `timestamp` may be null (it means "now"); every other known field must have a value.
+    return [
+        (("payload", name), f"Invalid input: expected {_EXPECTED_KIND.get(name, 'string')}, "
+                            "received null")
+        for name, value in payload.items()
+        if value is None and name in _NON_NULLABLE
+    ]
+
+
 def parse_send_body(body: Any) -> SendBody:
     """Validate one decoded JSON body (None when undecodable); raise InvalidSendBody otherwise."""
     if not isinstance(body, dict):
@@ -217,9 +213,14 @@ def parse_send_body(body: Any) -> SendBody:
     except ValidationError as error:
         problems = [(tuple(item["loc"]), _message(item)) for item in error.errors()]
     payload = body.get("payload")
-    # Umami checks the source rule even when a source field already failed.
-    if isinstance(payload, dict) and sum(bool(payload.get(name)) for name in SOURCE_FIELDS) != 1:
-        problems.append((("payload", "website"), EXACTLY_ONE_SOURCE_MESSAGE))
+    if isinstance(payload, dict):
+        nulls = _null_problems(payload)
+        if nulls:
+            reported = {location for location, _ in nulls}
+            problems = [item for item in problems if item[0] not in reported] + nulls
+        # Umami checks the source rule even when a source field already failed.
+        if sum(bool(payload.get(name)) for name in SOURCE_FIELDS) != 1:
+            problems.append((("payload", "website"), EXACTLY_ONE_SOURCE_MESSAGE))
     if problems or parsed is None:
         raise InvalidSendBody(error_tree(problems))
     return parsed

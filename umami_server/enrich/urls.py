@@ -138,9 +138,19 @@ def _parse_against(url: str, hostname: str | None) -> _UrlParts:
     return parts
 
 
+def _is_valid_url(value: str) -> bool:
+    return bool(URL.can_parse(_to_scalar_values(value), VALIDATION_BASE))
+
+
+_cached_is_valid_url = lru_cache(maxsize=8192)(_is_valid_url)
+
+
 def is_valid_url(value: str) -> bool:
     """The §1.1 rule for ``url`` and ``referrer``: parses relative to ``https://localhost``."""
-    return bool(URL.can_parse(_to_scalar_values(value), VALIDATION_BASE))
+    # Pages and referrers repeat across visitors, so the verdict is cached for usual lengths.
+    if len(value) > _CACHEABLE_URL_LENGTH:
+        return _is_valid_url(value)
+    return _cached_is_valid_url(value)
 
 
 def _decode_escape_run(run: str, keep_reserved: bool) -> str:

@@ -14,7 +14,8 @@ from umami_server.storage.records import Row
 
 logger = logging.getLogger("umami_server.storage")
 
-_ENTRIES_PER_BATCH = 20000
+# Log rows (group commits) per DuckDB transaction; each holds one to a few thousand entries.
+_COMMITS_PER_BATCH = 200
 
 
 class LogToAnalyticsCopier:
@@ -45,33 +46,34 @@ class LogToAnalyticsCopier:
         """Copy everything committed so far; returns how many entries were copied."""
         copied = 0
         while True:
-            batch = list(self._reader.entries_after(self._applied, _ENTRIES_PER_BATCH))
+            batch = list(self._reader.commits_after(self._applied, _COMMITS_PER_BATCH))
             if not batch:
                 break
-            self._load(batch)
-            copied += len(batch)
-            if len(batch) < _ENTRIES_PER_BATCH:
+            copied += self._load(batch)
+            if len(batch) < _COMMITS_PER_BATCH:
                 break
         return copied
 
-    def _load(self, batch: list[tuple[int, bytes]]) -> None:
+    def _load(self, batch: list[tuple[int, bytes]]) -> int:
         events: list[Row] = []
         sessions: list[Row] = []
         event_data: list[Row] = []
         session_data: list[Row] = []
         revenue: list[Row] = []
+        count = 0
         for _, raw in batch:
-            entry = orjson.loads(raw)
-            if "session" in entry:
-                sessions.append(entry["session"])
-            if "event" in entry:
-                events.append(entry["event"])
-            if "event_data" in entry:
-                event_data.extend(entry["event_data"])
-            if "session_data" in entry:
-                session_data.extend(entry["session_data"])
-            if "revenue" in entry:
-                revenue.append(entry["revenue"])
+            for entry in orjson.loads(raw):
+                count += 1
+                if "session" in entry:
+                    sessions.append(entry["session"])
+                if "event" in entry:
+                    events.append(entry["event"])
+                if "event_data" in entry:
+                    event_data.extend(entry["event_data"])
+                if "session_data" in entry:
+                    session_data.extend(entry["session_data"])
+                if "revenue" in entry:
+                    revenue.append(entry["revenue"])
         last_sequence = batch[-1][0]
         self._database.load_batch(
             last_sequence, events, sessions, event_data, session_data, revenue
@@ -80,6 +82,7 @@ class LogToAnalyticsCopier:
         self._log.allow_pruning_through(last_sequence)
         with self._caught_up:
             self._caught_up.notify_all()
+        return count
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="log-to-duckdb", daemon=True)
