@@ -1,0 +1,44 @@
+"""The `umami` client (client/) against our real server: the drop-in functions and batching."""
+
+from __future__ import annotations
+
+import umami  # scripts/test installs client/ into the server's venv for this test
+
+from tests.conftest import add_website
+
+
+def test_module_functions_send_to_our_server(server):
+    website = add_website(server.data_dir, "Client", "client.example")
+    umami.set_url_base(server.base_url)
+    umami.set_website_id(website)
+    umami.set_hostname("client.example")
+    answer = umami.new_page_view("Pricing", "/pricing", ip_address="81.2.69.142")
+    assert set(answer) == {"cache", "sessionId", "visitId"}
+    umami.new_event("signup", custom_data={"plan": "pro"}, distinct_id=42)
+    assert umami.heartbeat() is True
+    stored = server.stored(
+        "SELECT event_type, url_path, event_name, page_title, hostname FROM website_event "
+        "WHERE website_id = ? ORDER BY created_at", [website])
+    assert stored == [(1, "/pricing", None, "Pricing", "client.example"),
+                      (2, "/", "signup", "signup", "client.example")]
+    data = server.stored(
+        "SELECT data_key, string_value FROM event_data WHERE website_id = ?", [website])
+    assert data == [("plan", "pro")]
+
+
+def test_batching_client_delivers_through_api_batch(server):
+    website = add_website(server.data_dir, "Batched", "batched.example")
+    client = umami.Client(
+        server.base_url, website_id=website, hostname="batched.example",
+        batching=umami.Batching(max_size=20, interval=0.2),
+    )
+    for index in range(45):
+        assert client.new_event(f"click-{index % 3}", custom_data={"n": index}) == {}
+    client.flush(timeout=10)
+    stats = client.stats
+    client.close()
+    assert (stats.sent, stats.failed, stats.dropped) == (45, 0, 0)
+    rows = server.stored(
+        "SELECT count(*), count(DISTINCT event_name) FROM website_event WHERE website_id = ?",
+        [website])
+    assert rows == [(45, 3)]
