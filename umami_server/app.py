@@ -32,6 +32,7 @@ from umami_server.context import ServerContext
 from umami_server.enrich.geo import GeoLocator
 from umami_server.errors import error_body
 from umami_server.storage.interface import Store
+from umami_server.web.tracker import TrackerScript
 
 logger = logging.getLogger("umami_server")
 
@@ -104,6 +105,7 @@ class UmamiServerApp:
         )
         self.collect = CollectionEndpoints(self.pipeline, store.events, settings.base_path)
         self.headers = ResponseHeaders(settings)
+        self.tracker = TrackerScript(settings)
         self._exact_routes: dict[str, _CollectRoute] = {"/api/send": _SEND, "/api/batch": _BATCH}
         if settings.collect_api_endpoint:
             self._exact_routes[settings.collect_api_endpoint] = _SEND
@@ -180,6 +182,9 @@ class UmamiServerApp:
                 message["headers"] = [*message.get("headers", ()), *extra_headers]
             await send(message)
 
+        if path in self.tracker.paths:
+            await self.tracker(scope, receive, send_with_headers)
+            return
         match = self._collect_route(path)
         if match is None:
             await self.api(scope, receive, send_with_headers)
