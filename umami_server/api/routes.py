@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from umami_server.api import auth, links, pixels, shares, websites
+from umami_server.api.services import ApiServices
 from umami_server.context import ServerContext
+
+# Order matters where paths overlap: fixed segments (/api/teams/join) before parameters.
+_ROUTERS = (auth.router, websites.router, pixels.router, links.router, shares.router)
 
 
 def api_routes(context: ServerContext) -> list[BaseRoute]:
-    """Every REST route; each resource module contributes its own list."""
-    del context  # resource modules (auth, users, websites, ...) are added here as they land
-    return []
+    """Every REST route; each resource module contributes its own router."""
+    services = ApiServices.build(context)
+    return [route for router in _ROUTERS for route in router.routes(services)]

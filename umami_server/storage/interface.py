@@ -29,6 +29,10 @@ class EventStore(Protocol):
         """Block until everything acknowledged so far can be queried."""
         ...
 
+    def delete_website_data(self, website_ids: Sequence[str]) -> None:
+        """Delete every stored event, session and datum of these websites (delete or reset)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
     Uuid,
     text,
 )
@@ -122,3 +123,95 @@ dropped_hit_table = Table(
 
 Index("link_slug_idx", link_table.c.slug)
 Index("pixel_slug_idx", pixel_table.c.slug)
+
+# --- added by metadata migration 2 (accounts and management API) ---------------------------------
+
+board_table = Table(
+    "board",
+    metadata,
+    Column("board_id", UuidText, primary_key=True),
+    Column("type", String(50), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", String(500), nullable=False),
+    Column("parameters", JsonDocument, nullable=False),
+    Column("user_id", UuidText),
+    Column("team_id", UuidText),
+    Column("created_at", Timestamp, server_default=text("CURRENT_TIMESTAMP")),
+    Column("updated_at", Timestamp),
+    Index("board_user_id_idx", "user_id"),
+    Index("board_team_id_idx", "team_id"),
+    Index("board_created_at_idx", "created_at"),
+)
+
+share_table = Table(
+    "share",
+    metadata,
+    Column("share_id", UuidText, primary_key=True),
+    Column("entity_id", UuidText, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("share_type", Integer, nullable=False),
+    Column("slug", String(100), nullable=False),
+    Column("parameters", JsonDocument, nullable=False),
+    Column("created_at", Timestamp, server_default=text("CURRENT_TIMESTAMP")),
+    Column("updated_at", Timestamp),
+    UniqueConstraint("slug", name="share_slug_key"),
+    Index("share_entity_id_idx", "entity_id"),
+)
+
+report_table = Table(
+    "report",
+    metadata,
+    Column("report_id", UuidText, primary_key=True),
+    Column("user_id", UuidText, nullable=False),
+    Column("website_id", UuidText, nullable=False),
+    Column("type", String(50), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", String(500), nullable=False),
+    Column("parameters", JsonDocument, nullable=False),
+    Column("created_at", Timestamp, server_default=text("CURRENT_TIMESTAMP")),
+    Column("updated_at", Timestamp),
+    Index("report_user_id_idx", "user_id"),
+    Index("report_website_id_idx", "website_id"),
+    Index("report_type_idx", "type"),
+    Index("report_name_idx", "name"),
+)
+
+segment_table = Table(
+    "segment",
+    metadata,
+    Column("segment_id", UuidText, primary_key=True),
+    Column("website_id", UuidText, nullable=False),
+    Column("type", String(50), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("parameters", JsonDocument, nullable=False),
+    Column("created_at", Timestamp, server_default=text("CURRENT_TIMESTAMP")),
+    Column("updated_at", Timestamp),
+    Index("segment_website_id_idx", "website_id"),
+)
+
+saved_replay_table = Table(
+    "session_replay_saved",
+    metadata,
+    Column("saved_replay_id", UuidText, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("website_id", UuidText, nullable=False),
+    Column("visit_id", UuidText, nullable=False),
+    Column("created_at", Timestamp, server_default=text("CURRENT_TIMESTAMP")),
+    Column("updated_at", Timestamp),
+    UniqueConstraint(
+        "website_id", "visit_id", name="session_replay_saved_website_id_visit_id_key"
+    ),
+    Index("session_replay_saved_website_id_created_at_idx", "website_id", "created_at"),
+)
+
+# Not an Umami table: login tokens, stored as SHA-256 hashes so a copy of the database does not
+# hand out sessions, and deleted to revoke them (logout, password change, user deletion).
+auth_token_table = Table(
+    "auth_token",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", UuidText, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("expires_at", Timestamp),
+    Index("auth_token_user_id_idx", "user_id"),
+)

@@ -249,6 +249,25 @@ class AnalyticsDatabase:
         finally:
             cursor.close()
 
+    def delete_website_data(self, website_ids: Sequence[str]) -> None:
+        if not website_ids:
+            return
+        with self._load_lock:
+            cursor = self._connection.cursor()
+            try:
+                cursor.execute("BEGIN TRANSACTION")
+                for table in _SCHEMAS:
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE website_id::VARCHAR IN "
+                        f"(SELECT unnest(?::VARCHAR[]))", [list(website_ids)],
+                    )
+                cursor.execute("COMMIT")
+            except Exception:
+                cursor.execute("ROLLBACK")
+                raise
+            finally:
+                cursor.close()
+
     def checkpoint(self) -> None:
         with self._load_lock:
             self._connection.execute("CHECKPOINT")

@@ -66,6 +66,11 @@ class EmbeddedEventStore:
     def wait_until_visible(self, timeout: float) -> bool:
         return self.copier.wait_until_applied(self.log.committed_sequence, timeout)
 
+    def delete_website_data(self, website_ids: Sequence[str]) -> None:
+        # Events still waiting in the log would otherwise arrive after the delete.
+        self.wait_until_visible(10.0)
+        self.database.delete_website_data(website_ids)
+
     def close(self) -> None:
         self.log.close()
         self.copier.stop()

@@ -1,0 +1,115 @@
+"""Login, token verification, logout, the current user, config and heartbeat."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from umami_server.api import shapes
+from umami_server.api.services import ApiServices
+from umami_server.api.transport import OK, ApiCall, ApiError, ApiRouter
+from umami_server.api.validation import Schema, text
+from umami_server.auth.passwords import verify_password
+from umami_server.enrich.client_ip import client_ip_from
+from umami_server.storage.metadata_store import PageRequest
+
+router = ApiRouter()
+
+# Every team of a user fits on one page.
+_ALL = PageRequest(page=1, page_size=100_000)
+
+# Checked when the username is unknown, so both failures cost one bcrypt comparison.
+_DUMMY_HASH = "$2b$10$CwTycUXWue0Thq9StjUM0uJ8.5lYLbDT9Fz/mG6yGd7gEpMuPDVr6"
+
+
+class LoginBody(Schema):
+    username: text()
+    password: text()
+
+
+def user_with_teams(services: ApiServices, user: dict[str, Any]) -> dict[str, Any]:
+    """Umami's auth user {id, username, role, createdAt, isAdmin} plus its teams."""
+    teams = services.store.teams_of_user_page(user["user_id"], _ALL).rows
+    return {
+        **shapes.user(user),
+        "isAdmin": user["role"] == "admin",
+        "teams": [{"id": team["team_id"], "name": team["name"], "logoUrl": team["logo_url"]}
+                  for team in teams],
+    }
+
+
+def _client_key(call: ApiCall) -> str:
+    settings = call.services.context.settings
+    return client_ip_from(call.headers, call.peer_ip, settings.client_ip_header) or "unknown"
+
+
+@router.post("/api/auth/login", body=LoginBody, auth="none")
+def login(call: ApiCall) -> Any:
+    services = call.services
+    body: LoginBody = call.body
+    username, password = str(body.username), str(body.password)
+    client = _client_key(call)
+    wait = services.limiter.retry_after(client, username)
+    if wait:
+        raise ApiError(429, "Too many login attempts", "too-many-requests",
+                       headers={"Retry-After": str(wait)})
+    user = services.store.find_user(username)
+    if user is not None and user["deleted_at"] is not None:
+        user = None
+    # Always one bcrypt comparison, so an unknown username costs what a wrong password costs.
+    matches = verify_password(password, user["password"] if user else _DUMMY_HASH)
+    if user is None or not matches:
+        services.limiter.failed(client, username)
+        raise ApiError(401, "Unauthorized", "incorrect-username-password")
+    services.limiter.succeeded(username)
+    token = services.tokens.issue(user["user_id"])
+    return {"token": token, "user": user_with_teams(services, user)}
+
+
+@router.post("/api/auth/verify")
+def verify(call: ApiCall) -> Any:
+    user = call.services.store.get_user(call.user_id)
+    return user_with_teams(call.services, user or {})
+
+
+@router.post("/api/auth/logout")
+def logout(call: ApiCall) -> Any:
+    if call.auth.token:
+        call.services.tokens.revoke(call.auth.token)
+    return OK
+
+
+@router.get("/api/me", auth="any")
+def me(call: ApiCall) -> Any:
+    user = call.auth.user
+    return {
+        "token": call.auth.token,
+        "shareToken": call.auth.share,
+        "user": None if user is None else {
+            "id": user.id, "username": user.username, "role": user.role,
+            "createdAt": shapes.iso(user.created_at), "isAdmin": user.is_admin,
+        },
+    }
+
+
+@router.get("/api/config", auth="none")
+def config(call: ApiCall) -> Any:
+    environment = os.environ
+    body: dict[str, Any] = {"cloudMode": False}
+    for key, name in (("faviconUrl", "FAVICON_URL"), ("linksUrl", "LINKS_URL"),
+                      ("pixelsUrl", "PIXELS_URL")):
+        if environment.get(name):
+            body[key] = environment[name]
+    body["privateMode"] = bool(environment.get("PRIVATE_MODE"))
+    body["telemetryDisabled"] = bool(environment.get("DISABLE_TELEMETRY"))
+    if environment.get("TRACKER_SCRIPT_NAME"):
+        body["trackerScriptName"] = environment["TRACKER_SCRIPT_NAME"]
+    body["updatesDisabled"] = bool(environment.get("DISABLE_UPDATES"))
+    body["currentVersion"] = True
+    return body
+
+
+@router.get("/api/heartbeat", auth="none")
+def heartbeat(call: ApiCall) -> Any:
+    return OK
+

@@ -1,0 +1,63 @@
+"""What API handlers share: the store, tokens, the login limiter, and small request helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from umami_server.api.transport import unauthorized
+from umami_server.api.validation import PageQuery
+from umami_server.auth.rate_limit import LoginLimiter
+from umami_server.auth.tokens import TokenService, token_lifetime_from_environment
+from umami_server.context import ServerContext
+from umami_server.storage.interface import EventStore
+from umami_server.storage.metadata_store import MetadataStore, PageRequest
+
+# Columns an `orderBy` query may name (camelCase wire name -> column).
+ORDERABLE = {"name": "name", "domain": "domain", "createdAt": "created_at",
+             "updatedAt": "updated_at", "username": "username", "slug": "slug", "url": "url"}
+
+
+@dataclass(frozen=True, slots=True)
+class ApiServices:
+    context: ServerContext
+    tokens: TokenService
+    limiter: LoginLimiter
+
+    @classmethod
+    def build(cls, context: ServerContext) -> ApiServices:
+        store = context.store.metadata
+        tokens = TokenService(store, context.secret, token_lifetime_from_environment())
+        return cls(context, tokens, LoginLimiter())
+
+    @property
+    def store(self) -> MetadataStore:
+        return self.context.store.metadata
+
+    @property
+    def events(self) -> EventStore:
+        return self.context.store.events
+
+
+def require(allowed: bool, message: str = "Unauthorized") -> None:
+    """Umami answers every failed permission check with 401."""
+    if not allowed:
+        raise unauthorized(message)
+
+
+def page_request(query: PageQuery) -> PageRequest:
+    search = getattr(query, "search", None) or None
+    order = getattr(query, "orderBy", None)
+    descending = getattr(query, "sortDescending", None)
+    return PageRequest(
+        page=int(query.page),
+        page_size=int(query.pageSize),
+        search=search,
+        order_by=ORDERABLE.get(order) if order else None,
+        descending=descending not in (None, "", "false", "0"),
+    )
+
+
+def order_label(query: Any, default: str | None = None) -> str | None:
+    order = getattr(query, "orderBy", None)
+    return order if order in ORDERABLE else default

@@ -1,0 +1,177 @@
+"""How every /api route answers: raw JSON bodies, Umami's error envelope, and the fixed order
+parse (400) -> authenticate (401) -> check permission (401) -> work.
+
+Resource modules declare handlers on an `ApiRouter`; handlers are plain functions that run in a
+worker thread (the metadata store and bcrypt block), receive an `ApiCall` and return the JSON
+value or raise `ApiError`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from umami_server.auth.context import Auth
+from umami_server.errors import error_body
+
+if TYPE_CHECKING:
+    from umami_server.api.services import ApiServices
+
+logger = logging.getLogger("umami_server.api")
+
+# Management bodies are small; anything bigger is refused before it is read whole.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class ApiError(Exception):
+    """An answer in Umami's error envelope."""
+
+    def __init__(self, status: int, message: str, code: str,
+                 headers: Mapping[str, str] | None = None, **extra: Any):
+        super().__init__(message)
+        self.status = status
+        self.body = error_body(message, code, status, **extra)
+        self.headers = dict(headers or {})
+
+
+def bad_request(message: str = "Bad request", code: str = "bad-request", **extra: Any) -> ApiError:
+    return ApiError(400, message, code, **extra)
+
+
+def unauthorized(message: str = "Unauthorized", code: str = "unauthorized") -> ApiError:
+    return ApiError(401, message, code)
+
+
+def not_found(message: str = "Not found", code: str = "not-found") -> ApiError:
+    return ApiError(404, message, code)
+
+
+OK = {"ok": True}
+
+
+@dataclass(slots=True)
+class ApiCall:
+    """One request as a handler sees it."""
+
+    services: ApiServices
+    params: dict[str, str]
+    headers: dict[str, str]
+    peer_ip: str | None
+    query: Any = None
+    body: Any = None
+    auth: Auth = field(default_factory=lambda: Auth(None, None, None))
+
+    @property
+    def user_id(self) -> str:
+        """The caller's user id; only for handlers of routes that require a user."""
+        assert self.auth.user is not None
+        return self.auth.user.id
+
+
+Handler = Callable[[ApiCall], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    run: Handler
+    query: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+    # "user": a logged-in user is needed; "any": a user or a share token; "none": public.
+    auth: str = "user"
+
+
+class ApiRouter:
+    """Collects a resource module's endpoints; `routes()` turns them into Starlette routes."""
+
+    def __init__(self) -> None:
+        self.endpoints: dict[str, dict[str, Endpoint]] = {}
+
+    def _add(self, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.endpoints.setdefault(path, {})[method] = Endpoint(handler, **options)
+            return handler
+
+        return register
+
+    def get(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self._add("GET", path, **options)
+
+    def post(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self._add("POST", path, **options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self._add("DELETE", path, **options)
+
+    def routes(self, services: ApiServices) -> list[BaseRoute]:
+        return [
+            Route(path, _dispatcher(services, methods), methods=[*methods, "OPTIONS"])
+            for path, methods in self.endpoints.items()
+        ]
+
+
+def json_response(value: Any, status: int = 200,
+                  headers: Mapping[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(value), status, headers=dict(headers or {}),
+                    media_type="application/json")
+
+
+def _decode(raw: bytes) -> Any:
+    try:
+        return orjson.loads(raw) if raw else None
+    except orjson.JSONDecodeError:
+        return None  # as Umami: an unreadable body is an absent one, and validation answers
+
+
+def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable[..., Any]:
+    from umami_server.api.validation import parse
+
+    async def dispatch(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            allow = ", ".join(sorted({*methods, "OPTIONS"}))
+            return Response(status_code=204, headers={"allow": allow})
+        endpoint = methods[request.method]
+        try:
+            call = ApiCall(
+                services=services,
+                params=dict(request.path_params),
+                headers={name.lower(): value for name, value in request.headers.items()},
+                peer_ip=request.client.host if request.client else None,
+            )
+            if endpoint.query is not None:
+                call.query = parse(endpoint.query, dict(request.query_params.items()))
+            if endpoint.body is not None:
+                declared = request.headers.get("content-length", "0")
+                if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                    raise ApiError(413, "Payload too large", "payload-too-large")
+                raw = await request.body()
+                if len(raw) > MAX_BODY_BYTES:
+                    raise ApiError(413, "Payload too large", "payload-too-large")
+                call.body = parse(endpoint.body, _decode(raw))
+            result = await run_in_threadpool(_run, endpoint, call)
+        except ApiError as error:
+            return json_response(error.body, error.status, error.headers)
+        except Exception:
+            logger.exception("%s %s failed", request.method, request.url.path)
+            return json_response(error_body("Server error", "server-error", 500), 500)
+        if isinstance(result, Response):
+            return result
+        return json_response(result)
+
+    return dispatch
+
+
+def _run(endpoint: Endpoint, call: ApiCall) -> Any:
+    if endpoint.auth != "none":
+        call.auth = call.services.tokens.authenticate(call.headers)
+        if call.auth.user is None and (endpoint.auth == "user" or call.auth.share is None):
+            raise unauthorized()
+    return endpoint.run(call)
