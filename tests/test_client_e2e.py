@@ -42,3 +42,46 @@ def test_batching_client_delivers_through_api_batch(server):
         "SELECT count(*), count(DISTINCT event_name) FROM website_event WHERE website_id = ?",
         [website])
     assert rows == [(45, 3)]
+
+
+def test_async_functions_and_revenue_reach_the_store(server):
+    import asyncio
+
+    website = add_website(server.data_dir, "Async", "async.example")
+    umami.set_url_base(server.base_url)
+    umami.set_hostname("async.example")
+
+    async def send_all() -> None:
+        await umami.new_page_view_async("Home", "/", website_id=website)
+        await umami.new_event_async("clicked", website_id=website, custom_data={"n": 1})
+
+    asyncio.run(send_all())
+    umami.new_revenue_event(19.99, currency="EUR", website_id=website)
+    revenue = server.stored(
+        "SELECT event_name, currency, revenue FROM revenue WHERE website_id = ?", [website])
+    assert revenue == [("revenue", "EUR", 19.99)]
+    events = server.stored(
+        "SELECT event_type, count(*) FROM website_event WHERE website_id = ? GROUP BY 1 "
+        "ORDER BY 1", [website])
+    assert events == [(1, 1), (2, 2)]
+
+
+def test_batched_sender_delivers_everything_at_interpreter_exit(server):
+    import subprocess
+    import sys
+
+    website = add_website(server.data_dir, "Exit", "exit.example")
+    script = (
+        "import umami\n"
+        f"client = umami.Client({server.base_url!r}, website_id={website!r},\n"
+        "    hostname='exit.example', batching=umami.Batching(max_size=50, interval=30))\n"
+        "for index in range(237):\n"
+        "    client.new_event('exit-test', custom_data={'i': index})\n"
+        # No flush and no close: delivery at interpreter exit is what is tested.
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    rows = server.stored(
+        "SELECT count(*) FROM website_event WHERE website_id = ?", [website])
+    assert rows == [(237,)]
