@@ -1,0 +1,178 @@
+"""`/metrics` and `/metrics/expanded`: one row per value of a dimension (§3.3, §3.4).
+
+`METRIC_TYPES` is the single table of metric types. Adding one means adding its dimension in
+`queries.dimensions` (if new) and one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.sql import ColumnElement
+
+from umami_server.queries.dimensions import (
+    DIMENSIONS,
+    E,
+    channel_expression,
+    const,
+    not_self_referral,
+)
+from umami_server.queries.errors import QueryError
+from umami_server.queries.filters import Filter, override
+from umami_server.queries.measures import as_numbers, per_visit, visit_measures
+from umami_server.queries.render import fetch, first_by, last_by
+from umami_server.queries.request import MAX_LIMIT, AnalyticsRequest, integer
+from umami_server.queries.rows import Rows, conditions
+from umami_server.storage.interface import EventStore
+
+
+@dataclass(frozen=True, slots=True)
+class MetricType:
+    name: str
+    value: ColumnElement[Any]  # the `x` of each row
+    rows: Rows = Rows.TRAFFIC
+    count_events: bool = False  # y = rows instead of distinct sessions
+    other_sites_only: bool = False  # referrers: drop self-referrals
+    visit_position: str | None = None  # "first"/"last": the visit's entry/exit path
+    paged: bool = True  # limit/offset apply
+    drop_empty: bool = True
+    extra: tuple[tuple[str, ColumnElement[Any]], ...] = ()
+    expanded_value: ColumnElement[Any] | None = None  # a coarser name in /metrics/expanded
+
+
+def _from_dimension(name: str, **options: Any) -> MetricType:
+    dimension = DIMENSIONS[name]
+    return MetricType(name, dimension.value, extra=dimension.extra, **options)
+
+
+# --- grouped referrer domains for /metrics/expanded?type=domain ---------------------------------
+
+GROUPED_DOMAINS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("baidu.",), "baidu.com"), (("bing.",), "bing.com"), (("brave.",), "brave.com"),
+    (("chatgpt.",), "chatgpt.com"), (("duckduckgo.",), "duckduckgo.com"),
+    (("facebook.",), "facebook.com"), (("github.",), "github.com"), (("google.",), "google.com"),
+    (("news.ycombinator.com",), "news.ycombinator.com"),
+    (("instagram.", "ig.com"), "instagram.com"), (("linkedin.",), "linkedin.com"),
+    (("pinterest.",), "pinterest.com"), (("reddit.",), "reddit.com"),
+    (("snapchat.",), "snapchat.com"), (("twitter.", "t.co", "x.com"), "twitter.com"),
+    (("yahoo.",), "yahoo.com"), (("yandex.",), "yandex.ru"),
+)
+
+
+def _grouped_domain() -> ColumnElement[str]:
+    referrer = DIMENSIONS["domain"].value
+    return case(
+        *((func.strpos(referrer, const(needle)) > const(0), const(domain))
+          for needles, domain in GROUPED_DOMAINS for needle in needles),
+        else_=const("Other"),
+    )
+
+
+METRIC_TYPES: dict[str, MetricType] = {
+    metric.name: metric
+    for metric in (
+        *(_from_dimension(name) for name in (
+            "path", "title", "query", "hostname", "tag",
+            "utmSource", "utmMedium", "utmCampaign", "utmContent", "utmTerm",
+            "browser", "os", "device", "screen", "country", "region", "city", "language",
+            "distinctId",
+        )),
+        _from_dimension("referrer", other_sites_only=True),
+        _from_dimension("domain", other_sites_only=True, expanded_value=_grouped_domain()),
+        _from_dimension("entry", visit_position="first"),
+        _from_dimension("exit", visit_position="last"),
+        _from_dimension("event", rows=Rows.CUSTOM, count_events=True, drop_empty=False),
+        MetricType("channel", channel_expression(), paged=False),
+    )
+}
+
+
+def metric_type(params: Mapping[str, str]) -> MetricType:
+    name = params.get("type")
+    if not name:
+        raise QueryError.of("type", "Invalid input: expected string, received undefined")
+    metric = METRIC_TYPES.get(name)
+    if metric is None:
+        raise QueryError.of("type", f"Invalid metric type: {name}")
+    return metric
+
+
+def _paging(params: Mapping[str, str]) -> tuple[int, int]:
+    return (integer(params, "limit", 500, minimum=1, maximum=MAX_LIMIT),
+            integer(params, "offset", 0, minimum=0))
+
+
+def _with_search(request: AnalyticsRequest, metric: MetricType) -> AnalyticsRequest:
+    search = request.extra.get("search")
+    if search and metric.name in DIMENSIONS:
+        return request.with_filters(
+            override(request.filters, Filter(metric.name, metric.name, "c", (search,)))
+        )
+    return request
+
+
+def _visit_paths(request: AnalyticsRequest, position: str) -> Any:
+    """Entry or exit path of every visit in the window, over traffic rows, ignoring filters."""
+    pick = first_by if position == "first" else last_by
+    return (
+        select(E.visit_id.label("visit_id"), pick(E.url_path, E.created_at).label("path"))
+        .where(*conditions(request, filters=False, exclude_bounce=False))
+        .group_by(E.visit_id)
+        .subquery("visit_path")
+    )
+
+
+def _counted(request: AnalyticsRequest, metric: MetricType) -> tuple[
+    ColumnElement[Any], list[ColumnElement[bool]], Any
+]:
+    """The value expression, the WHERE clauses and the FROM clause of a metric query."""
+    clauses = conditions(request, kind=metric.rows)
+    source: Any = E.event_id.table
+    value = metric.value
+    if metric.visit_position:
+        paths = _visit_paths(request, metric.visit_position)
+        source = source.join(paths, paths.c.visit_id == E.visit_id)
+        value = func.coalesce(paths.c.path, const(""))
+    if metric.other_sites_only:
+        clauses.append(not_self_referral())
+    return value, clauses, source
+
+
+def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
+    metric = metric_type(request.extra)
+    limit, offset = _paging(request.extra)
+    request = _with_search(request, metric)
+    value, clauses, source = _counted(request, metric)
+    x = value.label("x")
+    extras = [expression.label(name) for name, expression in metric.extra]
+    y = (func.count() if metric.count_events else func.count(func.distinct(E.session_id)))
+    query = select(x, y.label("y"), *extras).select_from(source).where(*clauses)
+    if metric.drop_empty:
+        query = query.where(value != const(""))
+    query = query.group_by(x, *extras).order_by(y.desc(), x)
+    if metric.paged:
+        query = query.limit(limit).offset(offset)
+    rows = fetch(store, query)
+    return [{**row, "y": int(row["y"])} for row in rows]
+
+
+def expanded_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
+    metric = metric_type(request.extra)
+    limit, offset = _paging(request.extra)
+    request = _with_search(request, metric)
+    value, clauses, source = _counted(request, metric)
+    if metric.expanded_value is not None:
+        value = metric.expanded_value
+    names = {"name": value, **dict(metric.extra)}
+    visits = per_visit([*clauses, value != const("")], names, source=source)
+    query = visit_measures(visits, tuple(names))
+    query = query.order_by(
+        query.selected_columns.visitors.desc(), query.selected_columns.visits.desc(),
+        visits.c.name,
+    )
+    if metric.paged:
+        query = query.limit(limit).offset(offset)
+    return [as_numbers(row) for row in fetch(store, query)]

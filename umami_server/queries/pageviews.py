@@ -1,0 +1,51 @@
+"""`/pageviews`: views and distinct sessions per time bucket (§3.2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from umami_server.queries.dimensions import E
+from umami_server.queries.render import fetch
+from umami_server.queries.request import (
+    AnalyticsRequest,
+    Window,
+    comparison_window,
+    iso_milliseconds,
+)
+from umami_server.queries.rows import conditions
+from umami_server.queries.timebuckets import bucket, label
+
+
+def series(
+    store: Any, request: AnalyticsRequest, window: Window
+) -> dict[str, list[dict[str, Any]]]:
+    start = bucket(E.created_at, request.unit, request.zone).label("t")
+    query = (
+        select(start, func.count().label("views"),
+               func.count(func.distinct(E.session_id)).label("sessions"))
+        .where(*conditions(request, window=window))
+        .group_by(start)
+        .order_by(start)
+    )
+    rows = fetch(store, query)
+    return {
+        "pageviews": [{"x": label(row["t"], request.zone), "y": int(row["views"])} for row in rows],
+        "sessions": [{"x": label(row["t"], request.zone), "y": int(row["sessions"])}
+                     for row in rows],
+    }
+
+
+def website_pageviews(store: Any, request: AnalyticsRequest) -> dict[str, Any]:
+    answer: dict[str, Any] = series(store, request, request.window)
+    if request.extra.get("compare"):
+        previous = comparison_window(request.window, request.compare)
+        answer["startDate"] = iso_milliseconds(request.window.start)
+        answer["endDate"] = iso_milliseconds(request.window.end)
+        answer["compare"] = {
+            **series(store, request, previous),
+            "startDate": iso_milliseconds(previous.start),
+            "endDate": iso_milliseconds(previous.end),
+        }
+    return answer

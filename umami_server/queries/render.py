@@ -1,0 +1,106 @@
+"""Turns a SQLAlchemy Core statement into SQL for a backend and runs it on the event store.
+
+Queries are written once in SQLAlchemy Core. The embedded store is DuckDB, whose SQL is close to
+PostgreSQL's, so its dialect is PostgreSQL's with the few differences overridden here; a
+PostgreSQL backend uses the stock dialect and a ClickHouse one adds its own compiler.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects.postgresql.base import PGCompiler, PGDialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.types import NullType
+
+from umami_server.storage.interface import EventStore
+
+
+class _DuckDBCompiler(PGCompiler):
+    def visit_regexp_match_op_binary(self, binary: Any, operator: Any, **kw: Any) -> str:
+        return self._regexp(binary, **kw)
+
+    def visit_not_regexp_match_op_binary(self, binary: Any, operator: Any, **kw: Any) -> str:
+        return f"NOT {self._regexp(binary, **kw)}"
+
+    def _regexp(self, binary: Any, **kw: Any) -> str:
+        flags = binary.modifiers.get("flags") or ""
+        options = "i" if "i" in flags else ""
+        return (f"regexp_matches({self.process(binary.left, **kw)}, "
+                f"{self.process(binary.right, **kw)}, '{options}')")
+
+
+class DuckDBDialect(PGDialect):
+    """PostgreSQL's SQL with DuckDB's spellings where they differ; positional `?` parameters."""
+
+    name = "duckdb"
+    statement_compiler = _DuckDBCompiler
+    supports_statement_cache = True
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(paramstyle="qmark", **kwargs)
+
+
+DUCKDB = DuckDBDialect()
+
+
+class first_by(FunctionElement[Any]):  # noqa: N801 - reads as a SQL function
+    """The value of the row with the smallest ordering key (ties: the row stored first)."""
+
+    type = NullType()
+    inherit_cache = True
+
+
+class last_by(FunctionElement[Any]):  # noqa: N801
+    """The value of the row with the largest ordering key (ties: the row stored first)."""
+
+    type = NullType()
+    inherit_cache = True
+
+
+@compiles(first_by, "duckdb")
+def _first_by_duckdb(element: first_by, compiler: Any, **kw: Any) -> str:
+    value, key = list(element.clauses)
+    return f"arg_min({compiler.process(value, **kw)}, row({compiler.process(key, **kw)}, rowid))"
+
+
+@compiles(last_by, "duckdb")
+def _last_by_duckdb(element: last_by, compiler: Any, **kw: Any) -> str:
+    value, key = list(element.clauses)
+    return f"arg_max({compiler.process(value, **kw)}, row({compiler.process(key, **kw)}, -rowid))"
+
+
+@compiles(first_by)
+def _first_by_postgresql(element: first_by, compiler: Any, **kw: Any) -> str:
+    value, key = list(element.clauses)
+    return (f"(array_agg({compiler.process(value, **kw)} ORDER BY "
+            f"{compiler.process(key, **kw)}, ctid))[1]")
+
+
+@compiles(last_by)
+def _last_by_postgresql(element: last_by, compiler: Any, **kw: Any) -> str:
+    value, key = list(element.clauses)
+    return (f"(array_agg({compiler.process(value, **kw)} ORDER BY "
+            f"{compiler.process(key, **kw)} DESC, ctid))[1]")
+
+
+def render(statement: ClauseElement, dialect: PGDialect = DUCKDB) -> tuple[str, list[Any]]:
+    """SQL text and its positional parameters."""
+    compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    values = compiled.construct_params()
+    names = compiled.positiontup or []
+    return str(compiled), [values[name] for name in names]
+
+
+def fetch(store: EventStore, statement: Any) -> list[dict[str, Any]]:
+    """Run a SELECT and return its rows as dicts keyed by the selected column labels."""
+    sql, parameters = render(statement)
+    keys = [column.key for column in statement.selected_columns]
+    return [dict(zip(keys, row, strict=True)) for row in store.query(sql, parameters)]
+
+
+def fetch_one(store: EventStore, statement: Any) -> dict[str, Any]:
+    rows = fetch(store, statement)
+    return rows[0] if rows else {}

@@ -1,0 +1,35 @@
+"""The analytics tables as SQLAlchemy Core sees them (ids are text; the store casts them)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table
+
+from umami_server.storage.records import (
+    EVENT_COLUMNS,
+    EVENT_DATA_COLUMNS,
+    REVENUE_COLUMNS,
+    SESSION_DATA_COLUMNS,
+)
+
+_TYPES = {
+    "created_at": DateTime(timezone=True),
+    "date_value": DateTime(timezone=True),
+    "number_value": Float(),
+    "revenue": Float(),
+    "lcp": Float(), "inp": Float(), "cls": Float(), "fcp": Float(), "ttfb": Float(),
+    "event_type": Integer(),
+    "data_type": Integer(),
+}
+
+metadata = MetaData()
+
+
+def _table(name: str, columns: tuple[str, ...]) -> Table:
+    columns_ = (Column(column, _TYPES.get(column, String())) for column in columns)
+    return Table(name, metadata, *columns_)
+
+
+website_event = _table("website_event", EVENT_COLUMNS)
+event_data = _table("event_data", EVENT_DATA_COLUMNS)
+session_data = _table("session_data", SESSION_DATA_COLUMNS)
+revenue = _table("revenue", REVENUE_COLUMNS)
