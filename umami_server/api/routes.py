@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from umami_server.api import auth, links, pixels, shares, websites
+from umami_server.api import auth, boards, links, pixels, reports, shares, teams, users, websites
 from umami_server.api.services import ApiServices
 from umami_server.context import ServerContext
 
 # Order matters where paths overlap: fixed segments (/api/teams/join) before parameters.
-_ROUTERS = (auth.router, websites.router, pixels.router, links.router, shares.router)
+_ROUTERS = (
+    auth.router, users.router, teams.router, websites.router, pixels.router, links.router,
+    boards.router, reports.router, shares.router,
+)
 
 
 def api_routes(context: ServerContext) -> list[BaseRoute]:

@@ -18,6 +18,9 @@ ORDERABLE = {"name": "name", "domain": "domain", "createdAt": "created_at",
              "updatedAt": "updated_at", "username": "username", "slug": "slug", "url": "url"}
 
 
+_LARGEST_PAGE = 2**31
+
+
 @dataclass(frozen=True, slots=True)
 class ApiServices:
     context: ServerContext
@@ -50,8 +53,9 @@ def page_request(query: PageQuery) -> PageRequest:
     order = getattr(query, "orderBy", None)
     descending = getattr(query, "sortDescending", None)
     return PageRequest(
-        page=int(query.page),
-        page_size=int(query.pageSize),
+        # Beyond these no page has rows; clamping keeps every number within 64 bits.
+        page=min(int(query.page), _LARGEST_PAGE),
+        page_size=min(int(query.pageSize), _LARGEST_PAGE),
         search=search,
         order_by=ORDERABLE.get(order) if order else None,
         descending=descending not in (None, "", "false", "0"),

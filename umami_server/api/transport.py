@@ -157,14 +157,12 @@ def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable
                     raise ApiError(413, "Payload too large", "payload-too-large")
                 call.body = parse(endpoint.body, _decode(raw))
             result = await run_in_threadpool(_run, endpoint, call)
+            return result if isinstance(result, Response) else json_response(result)
         except ApiError as error:
             return json_response(error.body, error.status, error.headers)
         except Exception:
             logger.exception("%s %s failed", request.method, request.url.path)
             return json_response(error_body("Server error", "server-error", 500), 500)
-        if isinstance(result, Response):
-            return result
-        return json_response(result)
 
     return dispatch
 

@@ -194,6 +194,8 @@ def delete_website(call: ApiCall) -> Any:
     services = call.services
     website_id = call.params["website_id"]
     require(can.can_delete_website(call.auth, services.store, website_id))
+    if services.store.get_website(website_id) is None:
+        raise not_found()
     services.store.delete_website(website_id)
     services.context.sources.forget_website(website_id)
     services.events.delete_website_data([website_id])
@@ -205,6 +207,8 @@ def reset_website(call: ApiCall) -> Any:
     services = call.services
     website_id = call.params["website_id"]
     require(can.can_update_website(call.auth, services.store, website_id))
+    if services.store.get_website(website_id) is None:
+        raise not_found()
     services.events.delete_website_data([website_id])
     services.store.reset_website(website_id)
     services.context.sources.forget_website(website_id)
