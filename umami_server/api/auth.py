@@ -49,7 +49,9 @@ def login(call: ApiCall) -> Any:
     body: LoginBody = call.body
     username, password = str(body.username), str(body.password)
     client = _client_key(call)
-    wait = services.limiter.retry_after(client, username)
+    # No username is longer than 255 characters; the limiter's keys stay small.
+    throttle_key = username[:256]
+    wait = services.limiter.retry_after(client, throttle_key)
     if wait:
         raise ApiError(429, "Too many login attempts", "too-many-requests",
                        headers={"Retry-After": str(wait)})
@@ -59,9 +61,9 @@ def login(call: ApiCall) -> Any:
     # Always one bcrypt comparison, so an unknown username costs what a wrong password costs.
     matches = verify_password(password, user["password"] if user else _DUMMY_HASH)
     if user is None or not matches:
-        services.limiter.failed(client, username)
+        services.limiter.failed(client, throttle_key)
         raise ApiError(401, "Unauthorized", "incorrect-username-password")
-    services.limiter.succeeded(username)
+    services.limiter.succeeded(throttle_key)
     token = services.tokens.issue(user["user_id"])
     return {"token": token, "user": user_with_teams(services, user)}
 

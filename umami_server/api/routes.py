@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from umami_server.api import auth, boards, links, pixels, reports, shares, teams, users, websites
+from umami_server.api.analytics import analytics_routes
 from umami_server.api.services import ApiServices
 from umami_server.context import ServerContext
 
@@ -18,4 +19,5 @@ _ROUTERS = (
 def api_routes(context: ServerContext) -> list[BaseRoute]:
     """Every REST route; each resource module contributes its own router."""
     services = ApiServices.build(context)
-    return [route for router in _ROUTERS for route in router.routes(services)]
+    return [route for router in _ROUTERS for route in router.routes(services)] + [
+        *analytics_routes(context)]
