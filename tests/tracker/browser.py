@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.server_process import CHROME_UA, free_port
 
@@ -101,6 +102,7 @@ class Sent:
 
     def __init__(self, request: Request):
         self.request = request
+        self.url = request.url
 
     @property
     def body(self) -> dict[str, Any]:
@@ -122,6 +124,33 @@ class Sent:
         response = self.request.response()
         return response.json() if response is not None else None
 
+    def freeze(self) -> Sent:
+        """Read everything now: a reply body is gone once its page navigates away."""
+        try:
+            reply = self.reply()
+        except PlaywrightError:  # a beacon sent while its page was unloading
+            reply = None
+        return FrozenSent(self.url, self.body, self.cache_header, reply)
+
+
+class FrozenSent(Sent):
+    def __init__(self, url: str, body: dict[str, Any], cache_header: str | None, reply: Any):
+        self.url = url
+        self._body = body
+        self._cache_header = cache_header
+        self._reply = reply
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return self._body
+
+    @property
+    def cache_header(self) -> str | None:
+        return self._cache_header
+
+    def reply(self) -> Any:
+        return self._reply
+
 
 class NetworkLog:
     """Every request of a browser context, in order, and which of them have completed."""
@@ -130,17 +159,32 @@ class NetworkLog:
         self.endpoint_path = endpoint_path
         self.requests: list[Request] = []
         self.done: list[Request] = []
-        # Playwright wants Python functions here, not bound built-ins like list.append.
-        context.on("request", lambda request: self.requests.append(request))
-        context.on("requestfinished", lambda request: self.done.append(request))
-        context.on("requestfailed", lambda request: self.done.append(request))
+        self.timeline: list[tuple[str, Request]] = []  # ("start" | "end", request), in order
+        self._frozen: dict[Request, Sent] = {}
+        context.on("request", self._started)
+        context.on("requestfinished", self._ended)
+        context.on("requestfailed", self._ended)
+
+    def _started(self, request: Request) -> None:
+        self.requests.append(request)
+        self.timeline.append(("start", request))
+
+    def _ended(self, request: Request) -> None:
+        if self.is_send(request):
+            self._frozen[request] = Sent(request).freeze()
+        self.done.append(request)
+        self.timeline.append(("end", request))
 
     def is_send(self, request: Request) -> bool:
         return request.method == "POST" and request.url.endswith(self.endpoint_path)
 
     @property
     def sends(self) -> list[Sent]:
-        return [Sent(request) for request in self.requests if self.is_send(request)]
+        return [
+            self._frozen.get(request) or Sent(request)
+            for request in self.requests
+            if self.is_send(request)
+        ]
 
     def lines(self) -> list[str]:
         """`METHOD url` of every request, for exact comparisons."""
@@ -158,7 +202,7 @@ class NetworkLog:
             page.wait_for_timeout(20)
         return self.sends
 
-    def settle(self, page: Page, quiet_ms: int = 600) -> list[Sent]:
+    def settle(self, page: Page, quiet_ms: int = 450) -> list[Sent]:
         """Wait until nothing was sent for `quiet_ms` (longer than the tracker's 300 ms delay)."""
         seen = -1
         while seen != len(self.requests):
