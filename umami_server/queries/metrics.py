@@ -100,7 +100,7 @@ def metric_type(params: Mapping[str, str]) -> MetricType:
     return metric
 
 
-def _paging(params: Mapping[str, str]) -> tuple[int, int]:
+def paging_of(params: Mapping[str, str]) -> tuple[int, int]:
     return (integer(params, "limit", 500, minimum=1, maximum=MAX_LIMIT),
             integer(params, "offset", 0, minimum=0))
 
@@ -143,7 +143,7 @@ def _counted(request: AnalyticsRequest, metric: MetricType) -> tuple[
 
 def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
     metric = metric_type(request.extra)
-    limit, offset = _paging(request.extra)
+    limit, offset = paging_of(request.extra)
     request = _with_search(request, metric)
     value, clauses, source = _counted(request, metric)
     x = value.label("x")
@@ -161,7 +161,7 @@ def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[s
 
 def expanded_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
     metric = metric_type(request.extra)
-    limit, offset = _paging(request.extra)
+    limit, offset = paging_of(request.extra)
     request = _with_search(request, metric)
     value, clauses, source = _counted(request, metric)
     if metric.expanded_value is not None:

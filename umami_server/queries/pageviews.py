@@ -7,13 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from umami_server.queries.dimensions import E
-from umami_server.queries.render import fetch
-from umami_server.queries.request import (
-    AnalyticsRequest,
-    Window,
-    comparison_window,
-    iso_milliseconds,
-)
+from umami_server.queries.render import fetch, iso_milliseconds
+from umami_server.queries.request import AnalyticsRequest, Window, comparison_window
 from umami_server.queries.rows import conditions
 from umami_server.queries.timebuckets import bucket, label
 

@@ -7,6 +7,9 @@ PostgreSQL backend uses the stock dialect and a ClickHouse one adds its own comp
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.dialects.postgresql.base import PGCompiler, PGDialect
@@ -104,3 +107,43 @@ def fetch(store: EventStore, statement: Any) -> list[dict[str, Any]]:
 def fetch_one(store: EventStore, statement: Any) -> dict[str, Any]:
     rows = fetch(store, statement)
     return rows[0] if rows else {}
+
+
+class arrival_order(FunctionElement[Any]):  # noqa: N801
+    """The order rows were stored in: the tie-break between rows of the same instant."""
+
+    type = NullType()
+    inherit_cache = True
+
+
+@compiles(arrival_order, "duckdb")
+def _arrival_order_duckdb(element: arrival_order, compiler: Any, **kw: Any) -> str:
+    return "rowid"
+
+
+@compiles(arrival_order)
+def _arrival_order_postgresql(element: arrival_order, compiler: Any, **kw: Any) -> str:
+    return "ctid"
+
+
+def json_value(value: Any) -> Any:
+    """Database values as Umami's JSON shows them: ids as text, instants as ISO with ms."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return iso_milliseconds(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def json_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: json_value(value) for key, value in row.items()}
+
+
+def iso_milliseconds(moment: datetime) -> str:
+    """Umami's timestamp format: 2025-01-02T03:04:05.678Z."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -161,12 +161,6 @@ def _year_before(moment: datetime) -> datetime:
         return moment.replace(year=moment.year - 1, day=28)
 
 
-def iso_milliseconds(moment: datetime) -> str:
-    """Umami's timestamp format: 2025-01-02T03:04:05.678Z."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
 def now_utc() -> datetime:
     return datetime.now(UTC)
 

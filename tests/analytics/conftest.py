@@ -1,0 +1,42 @@
+"""One real server per module: the recorded sends replayed into it, and an admin logged in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.api.conftest import ADMIN_PASSWORD, Api, login
+from tests.conftest import add_website
+from tests.queries.examples import main_flow, replay, timezone_flow, write_geo_database
+from tests.server_process import ServerProcess
+
+
+@dataclass
+class Recorded:
+    server: ServerProcess
+    admin: Api
+    main: str
+    tz: str
+    live: str
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recorded]:
+    root = tmp_path_factory.mktemp("analytics")
+    data_dir = root / "data"
+    main = add_website(data_dir, "Reference Site", "example.com")
+    tz = add_website(data_dir, "TZ Site", "tz.example.com")
+    live = add_website(data_dir, "Live Site", "example.com")
+    geo = write_geo_database(root / "City.mmdb")
+    server = ServerProcess(data_dir, {"GEOLITE_DB_PATH": str(geo)}).start()
+    try:
+        replay(server.base_url, main_flow(main))
+        replay(server.base_url, timezone_flow(tz))
+        # The same visitors again, happening now, for /realtime and /active.
+        replay(server.base_url, main_flow(live), drop_timestamps=True)
+        yield Recorded(server, login(server, "admin", ADMIN_PASSWORD), main, tz, live)
+    finally:
+        if server.process is not None:
+            server.stop()
