@@ -14,7 +14,7 @@ from umami_server.config import Settings
 try:
     import brotli
 except ImportError:  # brotli is an optional speed-up for clients; gzip is always there
-    brotli = None
+    brotli = None  # type: ignore[assignment]
 
 BUILD = Path(__file__).with_name("tracker.min.js")
 DEFAULT_PATH = "/script.js"

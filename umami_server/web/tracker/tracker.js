@@ -128,6 +128,7 @@
   // Clicks on elements with data-umami-event: the element itself, or its closest link or button.
   const onClick = (event) => {
     const target = event.target;
+    if (!target.closest) return; // a click dispatched on document or window: no element
     const element = target.closest('a,button') || target;
     const name = element.getAttribute('data-umami-event');
     if (!name) return;
