@@ -38,6 +38,13 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "DUCKDB_THREADS": "threads of the embedded analytics database (default: CPU count)",
     "UMAMI_INGEST_QUEUE": "requests that may wait for the disk before more get 503 (default 20000)",
     "UMAMI_COPY_INTERVAL_MS": "how often logged events are copied into DuckDB (default 500)",
+    "UMAMI_TOKEN_LIFETIME_DAYS": "login token lifetime in days; 0 = until revoked (default 365)",
+    "PRIVATE_MODE": "reported by /api/config as privateMode",
+    "DISABLE_TELEMETRY": "reported by /api/config as telemetryDisabled",
+    "DISABLE_UPDATES": "reported by /api/config as updatesDisabled",
+    "FAVICON_URL": "reported by /api/config as faviconUrl",
+    "LINKS_URL": "reported by /api/config as linksUrl",
+    "PIXELS_URL": "reported by /api/config as pixelsUrl",
 }
 
 
@@ -65,6 +72,18 @@ def _int_setting(env: dict[str, str], name: str, default: int, minimum: int = 1)
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def _token_lifetime_days(raw: str | None) -> float:
+    if not raw or not raw.strip():
+        return 365.0
+    try:
+        days = float(raw)
+    except ValueError as error:
+        raise ConfigError(f"UMAMI_TOKEN_LIFETIME_DAYS must be a number, got {raw!r}") from error
+    if days < 0:
+        raise ConfigError("UMAMI_TOKEN_LIFETIME_DAYS must not be negative")
+    return days
 
 
 def _normalize_path(path: str) -> str:
@@ -99,6 +118,13 @@ class Settings:
     duckdb_threads: int = field(default_factory=lambda: os.cpu_count() or 1)
     ingest_queue_size: int = 20000
     copy_interval_ms: int = 500
+    token_lifetime_days: float = 365.0
+    private_mode: bool = False
+    disable_telemetry: bool = False
+    disable_updates: bool = False
+    favicon_url: str | None = None
+    links_url: str | None = None
+    pixels_url: str | None = None
 
     @classmethod
     def from_environment(
@@ -143,6 +169,13 @@ class Settings:
             duckdb_threads=_int_setting(env, "DUCKDB_THREADS", os.cpu_count() or 1),
             ingest_queue_size=_int_setting(env, "UMAMI_INGEST_QUEUE", 20000),
             copy_interval_ms=_int_setting(env, "UMAMI_COPY_INTERVAL_MS", 500),
+            token_lifetime_days=_token_lifetime_days(env.get("UMAMI_TOKEN_LIFETIME_DAYS")),
+            private_mode=_flag(env.get("PRIVATE_MODE")),
+            disable_telemetry=_flag(env.get("DISABLE_TELEMETRY")),
+            disable_updates=_flag(env.get("DISABLE_UPDATES")),
+            favicon_url=env.get("FAVICON_URL") or None,
+            links_url=env.get("LINKS_URL") or None,
+            pixels_url=env.get("PIXELS_URL") or None,
         )
 
     def resolve_secret(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from umami_server.api import shapes
@@ -96,17 +95,20 @@ def me(call: ApiCall) -> Any:
 
 @router.get("/api/config", auth="none")
 def config(call: ApiCall) -> Any:
-    environment = os.environ
+    settings = call.services.context.settings
     body: dict[str, Any] = {"cloudMode": False}
-    for key, name in (("faviconUrl", "FAVICON_URL"), ("linksUrl", "LINKS_URL"),
-                      ("pixelsUrl", "PIXELS_URL")):
-        if environment.get(name):
-            body[key] = environment[name]
-    body["privateMode"] = bool(environment.get("PRIVATE_MODE"))
-    body["telemetryDisabled"] = bool(environment.get("DISABLE_TELEMETRY"))
-    if environment.get("TRACKER_SCRIPT_NAME"):
-        body["trackerScriptName"] = environment["TRACKER_SCRIPT_NAME"]
-    body["updatesDisabled"] = bool(environment.get("DISABLE_UPDATES"))
+    for key, value in (("faviconUrl", settings.favicon_url), ("linksUrl", settings.links_url),
+                       ("pixelsUrl", settings.pixels_url)):
+        if value:
+            body[key] = value
+    body["privateMode"] = settings.private_mode
+    body["telemetryDisabled"] = settings.disable_telemetry
+    if settings.tracker_script_names:
+        # As configured (comma-separated), the form the UI shows in its snippet.
+        body["trackerScriptName"] = ",".join(
+            name.lstrip("/") for name in settings.tracker_script_names
+        )
+    body["updatesDisabled"] = settings.disable_updates
     body["currentVersion"] = True
     return body
 

@@ -88,6 +88,7 @@ def update_link(call: ApiCall) -> Any:
         updated = store.update_link(row["link_id"], values)
     except DuplicateName:
         raise bad_request(SLUG_TAKEN) from None
+    call.services.context.sources.forget_link(row["slug"])
     return shapes.link(updated or row)
 
 
@@ -95,7 +96,9 @@ def update_link(call: ApiCall) -> Any:
 def delete_link(call: ApiCall) -> Any:
     store = call.services.store
     require(can.can_delete_link(call.auth, store, call.params["link_id"]))
-    store.delete_link(_link(call)["link_id"])
+    row = _link(call)
+    store.delete_link(row["link_id"])
+    call.services.context.sources.forget_link(row["slug"])
     return OK
 
 

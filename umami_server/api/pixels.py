@@ -85,6 +85,7 @@ def update_pixel(call: ApiCall) -> Any:
         updated = store.update_pixel(row["pixel_id"], values)
     except DuplicateName:
         raise bad_request(SLUG_TAKEN) from None
+    call.services.context.sources.forget_pixel(row["slug"])
     return shapes.pixel(updated or row)
 
 
@@ -92,7 +93,9 @@ def update_pixel(call: ApiCall) -> Any:
 def delete_pixel(call: ApiCall) -> Any:
     store = call.services.store
     require(can.can_delete_pixel(call.auth, store, call.params["pixel_id"]))
-    store.delete_pixel(_pixel(call)["pixel_id"])
+    row = _pixel(call)
+    store.delete_pixel(row["pixel_id"])
+    call.services.context.sources.forget_pixel(row["slug"])
     return OK
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from umami_server.api.transport import unauthorized
 from umami_server.api.validation import PageQuery
 from umami_server.auth.rate_limit import LoginLimiter
-from umami_server.auth.tokens import TokenService, token_lifetime_from_environment
+from umami_server.auth.tokens import TokenService
 from umami_server.context import ServerContext
 from umami_server.storage.interface import EventStore
 from umami_server.storage.metadata_store import MetadataStore, PageRequest
@@ -30,7 +31,9 @@ class ApiServices:
     @classmethod
     def build(cls, context: ServerContext) -> ApiServices:
         store = context.store.metadata
-        tokens = TokenService(store, context.secret, token_lifetime_from_environment())
+        days = context.settings.token_lifetime_days
+        lifetime = timedelta(days=days) if days else None
+        tokens = TokenService(store, context.secret, lifetime)
         return cls(context, tokens, LoginLimiter())
 
     @property

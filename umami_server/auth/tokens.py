@@ -9,7 +9,6 @@ their share still exists, so deleting a share ends the access it gave.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import time
 from collections.abc import Mapping
@@ -20,21 +19,6 @@ import jwt
 
 from umami_server.auth.context import Auth, AuthUser
 from umami_server.storage.metadata_store import MetadataStore
-
-# Login tokens live this long unless UMAMI_TOKEN_LIFETIME_DAYS says otherwise (0 = forever).
-# Umami's own tokens never expire; a year keeps a backend that logs in once working.
-DEFAULT_TOKEN_LIFETIME_DAYS = 365
-
-
-def token_lifetime_from_environment() -> timedelta | None:
-    raw = os.environ.get("UMAMI_TOKEN_LIFETIME_DAYS", "").strip()
-    try:
-        days = float(raw) if raw else DEFAULT_TOKEN_LIFETIME_DAYS
-    except ValueError:
-        raise ValueError(f"UMAMI_TOKEN_LIFETIME_DAYS must be a number, got {raw!r}") from None
-    if days < 0:
-        raise ValueError("UMAMI_TOKEN_LIFETIME_DAYS must not be negative")
-    return timedelta(days=days) if days else None
 
 
 def token_hash(token: str) -> str:

@@ -58,3 +58,11 @@ class SourceDirectory:
     def forget_website(self, website_id: str) -> None:
         """The management API calls this when a website is changed or deleted."""
         self._websites.forget(website_id)
+
+    def forget_pixel(self, slug: str) -> None:
+        """Called when a pixel is deleted or its slug changes, so the old slug stops counting."""
+        self._pixels.forget(slug)
+
+    def forget_link(self, slug: str) -> None:
+        """Called when a link is deleted or changed (slug or target URL)."""
+        self._links.forget(slug)
