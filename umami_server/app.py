@@ -32,6 +32,7 @@ from umami_server.context import ServerContext
 from umami_server.enrich.geo import GeoLocator
 from umami_server.errors import error_body
 from umami_server.storage.interface import Store
+from umami_server.web.routes import web_routes
 from umami_server.web.tracker import TrackerScript
 
 logger = logging.getLogger("umami_server")
@@ -125,6 +126,7 @@ class UmamiServerApp:
             routes=[
                 Route("/api/heartbeat", heartbeat, methods=["GET"]),
                 *api_routes(self.context),
+                *web_routes(self.context),
             ],
             exception_handlers={HTTPException: http_error},
             lifespan=self._lifespan,
