@@ -83,3 +83,15 @@ def test_visit_lasts_thirty_minutes_from_its_start():
     assert renewed.visit_id == MONTH_VISIT and renewed.visit_started_at == now
     backdated = deriver.identify(MONTH_SESSION, MOMENT, now, expired, backdated=True)
     assert backdated.visit_id == token.visit_id
+
+
+def test_random_ids_are_version_4_and_distinct():
+    import uuid
+
+    from umami_server.collect.identity import random_uuid_text
+
+    ids = [random_uuid_text() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    parsed = [uuid.UUID(value) for value in ids]
+    assert all(item.version == 4 and item.variant == uuid.RFC_4122 for item in parsed)
+    assert all(str(item) == value for item, value in zip(parsed, ids, strict=True))
