@@ -157,6 +157,9 @@ def create_user(
 def add_website(
     name: Annotated[str, typer.Argument(help="Display name, e.g. 'My blog'.")],
     domain: Annotated[str, typer.Argument(help="Domain, e.g. example.com.")],
+    owner: Annotated[
+        str, typer.Option(help="Username of the user who owns the website.")
+    ] = "admin",
     data_dir: DataDirOption = None,
 ) -> None:
     """Add a website and print its id, the tracker's data-website-id (works while serving)."""
@@ -164,7 +167,10 @@ def add_website(
         _fail("the name may have at most 100 characters and the domain 500")
     metadata = _metadata(_settings(data_dir))
     try:
-        website = metadata.create_website(name, domain)
+        user = metadata.find_user(owner)
+        if user is None:
+            _fail(f"no user named {owner!r}; create it first or pass --owner")
+        website = metadata.create_website(name, domain, user_id=user["user_id"])
     finally:
         metadata.close()
     typer.echo(website["website_id"])
@@ -222,6 +228,25 @@ def dropped_hits(data_dir: DataDirOption = None) -> None:
         return
     for row in rows:
         typer.echo(f"{row['day']}  {row['website_id']}  {row['reason']:<10}  {row['hits']}")
+
+
+@cli.command()
+def demo(
+    website: Annotated[str, typer.Option(help="Id of the website (or link, pixel) to fill.")],
+    events: Annotated[int, typer.Option(help="Number of events to write.")] = 100_000,
+    days: Annotated[int, typer.Option(help="Spread over this many days up to now.")] = 30,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 1,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Write realistic demo traffic into the store (stop the server first: one writer)."""
+    from umami_server.demo import run_with_progress
+
+    try:
+        summary = run_with_progress(_settings(data_dir).data_dir, website, events, days, seed)
+    except ValueError as error:
+        _fail(str(error))
+    typer.echo(f"wrote {summary.events} events, {summary.sessions} sessions, "
+               f"{summary.event_data} event data rows")
 
 
 def main() -> None:

@@ -9,8 +9,33 @@ import pytest
 
 from tests.api.conftest import ADMIN_PASSWORD, Api, login
 from tests.conftest import add_website
-from tests.queries.examples import main_flow, replay, timezone_flow, write_geo_database
+from tests.queries.examples import (
+    CHROME,
+    FIREFOX,
+    NOW,
+    main_flow,
+    replay,
+    timezone_flow,
+    write_geo_database,
+)
 from tests.server_process import ServerProcess
+
+
+def purchases(site: str) -> list:
+    """Two buyers (one in EUR) and a visitor who only looks."""
+    def hit(name: str | None, data: dict | None = None) -> dict:
+        payload = {"website": site, "hostname": "shop.example.com", "url": "/cart",
+                   "timestamp": NOW - 60}
+        if name:
+            payload.update(name=name, data=data)
+        return {"type": "event", "payload": payload}
+
+    return [
+        (CHROME, "81.2.69.142", hit(None), False),
+        (CHROME, "81.2.69.142", hit("checkout", {"revenue": 19.5, "currency": "USD"}), False),
+        (FIREFOX, "2.125.160.216", hit("checkout", {"revenue": 5, "currency": "EUR"}), False),
+        (FIREFOX, "89.160.20.112", hit(None), False),
+    ]
 
 
 @dataclass
@@ -20,6 +45,7 @@ class Recorded:
     main: str
     tz: str
     live: str
+    shop: str
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +55,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recorded]:
     main = add_website(data_dir, "Reference Site", "example.com")
     tz = add_website(data_dir, "TZ Site", "tz.example.com")
     live = add_website(data_dir, "Live Site", "example.com")
+    shop = add_website(data_dir, "Shop", "shop.example.com")
     geo = write_geo_database(root / "City.mmdb")
     server = ServerProcess(data_dir, {"GEOLITE_DB_PATH": str(geo)}).start()
     try:
@@ -36,7 +63,8 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recorded]:
         replay(server.base_url, timezone_flow(tz))
         # The same visitors again, happening now, for /realtime and /active.
         replay(server.base_url, main_flow(live), drop_timestamps=True)
-        yield Recorded(server, login(server, "admin", ADMIN_PASSWORD), main, tz, live)
+        replay(server.base_url, purchases(shop))
+        yield Recorded(server, login(server, "admin", ADMIN_PASSWORD), main, tz, live, shop)
     finally:
         if server.process is not None:
             server.stop()

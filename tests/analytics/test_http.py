@@ -191,3 +191,65 @@ def test_without_token_401(recorded):
 def test_malformed_website_id_is_not_500(recorded):
     response = recorded.admin.get("/api/websites/not-a-uuid/stats", params=RANGE)
     assert response.status_code == 400
+
+
+def test_event_data(recorded):
+    base = f"/api/websites/{recorded.main}/event-data"
+    assert get(recorded, f"{base}/stats", **RANGE) == {"events": 1, "properties": 2,
+                                                       "records": 2}
+    assert get(recorded, f"{base}/properties", **RANGE) == [
+        {"eventName": "signup-click", "propertyName": "plan", "total": 1},
+        {"eventName": "signup-click", "propertyName": "price", "total": 1}]
+    assert get(recorded, f"{base}/fields", **RANGE) == [
+        {"propertyName": "price", "dataType": 2, "value": "12", "total": 1},
+        {"propertyName": "plan", "dataType": 1, "value": "pro", "total": 1}]
+    assert get(recorded, f"{base}/values", event="signup-click", propertyName="price",
+               **RANGE) == [{"value": "12", "total": 1}]
+    assert get(recorded, f"{base}/events", **RANGE) == [
+        {"eventName": "signup-click", "propertyName": "plan", "dataType": 1, "total": 1},
+        {"eventName": "signup-click", "propertyName": "price", "dataType": 2, "total": 1}]
+    listed = get(recorded, base, **RANGE)
+    assert listed["count"] == 1
+    (event,) = listed["data"]
+    assert event["eventName"] == "signup-click"
+    assert [(item["dataKey"], item["stringValue"], item["numberValue"])
+            for item in event["eventProperties"]] == [("plan", "pro", None),
+                                                      ("price", "12", 12.0)]
+    single = get(recorded, f"{base}/{event['eventId']}")
+    assert [row["dataKey"] for row in single] == ["plan", "price"]
+    response = recorded.admin.get(f"{base}/values", params={**RANGE, "event": "signup-click"})
+    assert_error(response, 400, "bad-request")
+
+
+def test_session_data(recorded):
+    base = f"/api/websites/{recorded.main}/session-data"
+    assert get(recorded, f"{base}/properties", **RANGE) == [
+        {"propertyName": "company", "total": 1}, {"propertyName": "plan", "total": 1}]
+    assert get(recorded, f"{base}/values", propertyName="company", **RANGE) == [
+        {"value": "ACME", "total": 1}]
+
+
+def test_export_zip(recorded):
+    import base64
+    import io
+    import zipfile
+
+    answer = get(recorded, f"/api/websites/{recorded.main}/export", browser="firefox", **RANGE)
+    files = zipfile.ZipFile(io.BytesIO(base64.b64decode(answer["zip"])))
+    assert files.namelist() == ["events.csv", "pages.csv", "referrers.csv", "browsers.csv",
+                                "os.csv", "devices.csv", "countries.csv"]
+    # Plain filters are dropped on this route, as in Umami.
+    assert files.read("browsers.csv").decode() == "x,y\r\nchrome,4\r\nfirefox,2\r\nios,1"
+    assert files.read("events.csv").decode() == "x,y\r\nsignup-click,1"
+
+
+def test_revenue_sessions(recorded):
+    base = f"/api/websites/{recorded.shop}/revenue/sessions"
+    answer = get(recorded, base, currency="USD", **RANGE)
+    assert answer["count"] == 1
+    assert [(row["browser"], row["views"], row["events"]) for row in answer["data"]] == [
+        ("chrome", 1, 1)]
+    assert get(recorded, base, currency="EUR", search="fire", **RANGE)["count"] == 1
+    assert get(recorded, base, currency="GBP", **RANGE)["count"] == 0
+    response = recorded.admin.get(base, params=RANGE)
+    assert_error(response, 400, "bad-request")

@@ -147,3 +147,23 @@ def iso_milliseconds(moment: datetime) -> str:
         moment = moment.replace(tzinfo=UTC)
     moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class utc_hour_text(FunctionElement[Any]):  # noqa: N801
+    """An instant truncated to its UTC hour, as text: 2025-01-02T03:00:00Z."""
+
+    type = NullType()
+    inherit_cache = True
+
+
+@compiles(utc_hour_text, "duckdb")
+def _utc_hour_text_duckdb(element: utc_hour_text, compiler: Any, **kw: Any) -> str:
+    (value,) = list(element.clauses)
+    return f"strftime(timezone('UTC', {compiler.process(value, **kw)}), '%Y-%m-%dT%H:00:00Z')"
+
+
+@compiles(utc_hour_text)
+def _utc_hour_text_postgresql(element: utc_hour_text, compiler: Any, **kw: Any) -> str:
+    (value,) = list(element.clauses)
+    return (f"to_char({compiler.process(value, **kw)} AT TIME ZONE 'UTC', "
+            "'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')")

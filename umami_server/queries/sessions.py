@@ -15,7 +15,7 @@ from umami_server.queries.events import contains, has_data, paged, paging
 from umami_server.queries.render import arrival_order, fetch, fetch_one, json_row
 from umami_server.queries.request import AnalyticsRequest, Window
 from umami_server.queries.rows import Rows, conditions
-from umami_server.queries.tables import session_data
+from umami_server.queries.tables import revenue, session_data
 from umami_server.storage.interface import EventStore
 from umami_server.storage.records import EVENT_TYPE_CUSTOM, EVENT_TYPE_PAGEVIEW
 
@@ -43,13 +43,17 @@ def _session_columns() -> list[ColumnElement[Any]]:
     ]
 
 
-def session_list(store: EventStore, request: AnalyticsRequest) -> dict[str, Any]:
+def session_list(store: EventStore, request: AnalyticsRequest,
+                 only: ColumnElement[bool] | None = None,
+                 searched: tuple[Any, ...] = (E.distinct_id, E.city, E.browser, E.os, E.device),
+                 ) -> dict[str, Any]:
     page, size = paging(request.extra)
     clauses = conditions(request, kind=Rows.ALL)
+    if only is not None:
+        clauses.append(only)
     search = request.extra.get("search")
     if search:
-        clauses.append(or_(*(contains(column, search) for column in (
-            E.distinct_id, E.city, E.browser, E.os, E.device))))
+        clauses.append(or_(*(contains(column, search) for column in searched)))
     last_at = func.max(E.created_at)
     query = (
         select(*_session_columns(), last_at.label("createdAt"))
@@ -159,3 +163,16 @@ def session_weekly(store: EventStore, request: AnalyticsRequest) -> list[list[in
     for row in fetch(store, query):
         grid[int(row["day"])][int(row["hour"])] = int(row["n"])
     return grid
+
+
+def revenue_sessions(store: EventStore, request: AnalyticsRequest) -> dict[str, Any]:
+    """The session list restricted to sessions that paid in `currency` within the window."""
+    currency = request.extra.get("currency")
+    if not currency:
+        raise QueryError.of("currency", "Invalid input: expected string, received undefined")
+    paying = select(revenue.c.session_id).where(
+        revenue.c.website_id == request.website_id,
+        revenue.c.created_at.between(request.window.start, request.window.end),
+        func.upper(revenue.c.currency) == currency)
+    return session_list(store, request, E.session_id.in_(paying),
+                        searched=(E.browser, E.os, E.device, E.city))

@@ -22,7 +22,17 @@ from umami_server.api.services import ApiServices, require
 from umami_server.api.transport import ApiCall, ApiRouter, bad_request
 from umami_server.auth import permissions as can
 from umami_server.context import ServerContext
-from umami_server.queries import events, metrics, pageviews, realtime, sessions, stats, values
+from umami_server.queries import (
+    eventdata,
+    events,
+    export,
+    metrics,
+    pageviews,
+    realtime,
+    sessions,
+    stats,
+    values,
+)
 from umami_server.queries.errors import QueryError
 from umami_server.queries.request import (
     AnalyticsRequest,
@@ -99,11 +109,18 @@ def _paging(params: Mapping[str, str]) -> None:
     events.paging(params)
 
 
-def _session_id(path: Mapping[str, str]) -> str:
+def _id_of(path: Mapping[str, str], name: str, label: str) -> str:
     try:
-        return website_uuid(path["session_id"])
+        return website_uuid(path[name])
     except QueryError:
-        raise QueryError.of("sessionId", "Invalid UUID") from None
+        raise QueryError.of(label, "Invalid UUID") from None
+
+
+def _session_id(path: Mapping[str, str]) -> str:
+    return _id_of(path, "session_id", "sessionId")
+
+
+_WINDOW = ("startAt", "endAt")
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -146,6 +163,32 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              lambda store, website_id, _: values.date_range(store, website_id)),
     Endpoint("/api/websites/{website_id}/values", _standard(required=("type",)),
              lambda store, request, _: values.filter_values(store, request)),
+    Endpoint("/api/websites/{website_id}/event-data/events", _standard(required=_WINDOW),
+             lambda store, request, _: eventdata.event_data_events(store, request)),
+    Endpoint("/api/websites/{website_id}/event-data/fields", _standard(required=_WINDOW),
+             lambda store, request, _: eventdata.event_data_fields(store, request)),
+    Endpoint("/api/websites/{website_id}/event-data/properties", _standard(required=_WINDOW),
+             lambda store, request, _: eventdata.event_data_properties(store, request)),
+    Endpoint("/api/websites/{website_id}/event-data/values",
+             _standard(required=(*_WINDOW, "event", "propertyName")),
+             lambda store, request, _: eventdata.event_data_values(store, request)),
+    Endpoint("/api/websites/{website_id}/event-data/stats", _standard(required=_WINDOW),
+             lambda store, request, _: eventdata.event_data_stats(store, request)),
+    Endpoint("/api/websites/{website_id}/event-data", _standard(_paging, required=_WINDOW),
+             lambda store, request, _: eventdata.event_data_list(store, request)),
+    Endpoint("/api/websites/{website_id}/event-data/{event_id}", _no_query,
+             lambda store, website_id, path: eventdata.event_data_of_event(
+                 store, website_id, _id_of(path, "event_id", "eventId"))),
+    Endpoint("/api/websites/{website_id}/session-data/properties", _standard(required=_WINDOW),
+             lambda store, request, _: eventdata.session_data_properties(store, request)),
+    Endpoint("/api/websites/{website_id}/session-data/values",
+             _standard(required=(*_WINDOW, "propertyName")),
+             lambda store, request, _: eventdata.session_data_values(store, request)),
+    Endpoint("/api/websites/{website_id}/export", _standard(),
+             lambda store, request, _: export.export_zip(store, request)),
+    Endpoint("/api/websites/{website_id}/revenue/sessions",
+             _standard(_paging, required=("currency",)),
+             lambda store, request, _: sessions.revenue_sessions(store, request)),
     Endpoint("/api/realtime/{website_id}", _realtime,
              lambda store, prepared, _: realtime.realtime(store, prepared[0], prepared[1])),
 )
