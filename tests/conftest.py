@@ -12,11 +12,16 @@ from umami_server.storage.embedded.store import METADATA_FILE
 from umami_server.storage.metadata_store import MetadataStore
 
 
-def add_website(data_dir: Path, name: str = "Example", domain: str = "example.com") -> str:
+def add_website(
+    data_dir: Path, name: str = "Example", domain: str = "example.com", owner: str | None = None
+) -> str:
+    """A website straight in the store; `owner` is a username (None: nobody owns it)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     metadata = MetadataStore.open_sqlite(data_dir / METADATA_FILE)
     try:
-        return metadata.create_website(name, domain)["website_id"]
+        user = metadata.find_user(owner) if owner else None
+        user_id = user["user_id"] if user else None
+        return metadata.create_website(name, domain, user_id=user_id)["website_id"]
     finally:
         metadata.close()
 

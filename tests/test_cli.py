@@ -92,6 +92,9 @@ def test_dropped_bots_are_counted_per_website(tmp_path):
     data_dir = tmp_path / "data"
     server = ServerProcess(data_dir).start()
     website = cli("add-website", "Site", "site.example", "--data-dir", str(data_dir)).stdout.strip()
+    nobody = cli("add-website", "Orphan", "o.example", "--owner", "nobody", "--data-dir",
+                 str(data_dir))
+    assert nobody.returncode == 1 and "no user named 'nobody'" in nobody.stderr
     for _ in range(3):
         httpx.post(f"{server.base_url}/api/send",
                    json={"type": "event", "payload": {"website": website}},

@@ -85,3 +85,36 @@ def test_batched_sender_delivers_everything_at_interpreter_exit(server):
     rows = server.stored(
         "SELECT count(*) FROM website_event WHERE website_id = ?", [website])
     assert rows == [(237,)]
+
+
+def test_login_websites_stats_and_active_users_sync_and_async(server):
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    website = add_website(server.data_dir, "Stats", "stats.example", owner="admin")
+    umami.set_url_base(server.base_url)
+    umami.set_hostname("stats.example")
+    for index, ip in enumerate(("81.2.69.10", "81.2.69.11", "81.2.69.12")):
+        umami.new_page_view("Home", f"/page-{index}", website_id=website, ip_address=ip)
+    umami.new_page_view("Again", "/page-0", website_id=website, ip_address="81.2.69.10")
+
+    login = umami.login("admin", "admin-password-for-tests")
+    assert login.user.username == "admin" and umami.verify_token()
+    assert website in {site.id for site in umami.websites()}
+
+    start, end = datetime.now(UTC) - timedelta(hours=1), datetime.now(UTC) + timedelta(minutes=1)
+    deadline = datetime.now(UTC) + timedelta(seconds=5)
+    stats = umami.website_stats(start, end, website_id=website)
+    while stats.pageviews < 4 and datetime.now(UTC) < deadline:  # copied to DuckDB every 0.1 s
+        stats = umami.website_stats(start, end, website_id=website)
+    assert (stats.pageviews, stats.visitors, stats.visits) == (4, 3, 3)
+    assert umami.active_users(website_id=website) == 3
+
+    async def read_async() -> tuple[int, int, int]:
+        await umami.login_async("admin", "admin-password-for-tests")
+        sites = await umami.websites_async()
+        assert website in {site.id for site in sites}
+        numbers = await umami.website_stats_async(start, end, website_id=website)
+        return numbers.pageviews, numbers.visitors, await umami.active_users_async(website)
+
+    assert asyncio.run(read_async()) == (4, 3, 3)
