@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from umami_server.api import auth, boards, links, pixels, reports, shares, teams, users, websites
+from umami_server.api import (
+    auth,
+    boards,
+    links,
+    pixels,
+    report_runs,
+    reports,
+    shares,
+    teams,
+    users,
+    websites,
+)
 from umami_server.api.analytics import analytics_routes
 from umami_server.api.services import ApiServices
 from umami_server.context import ServerContext
@@ -12,7 +23,7 @@ from umami_server.context import ServerContext
 # Order matters where paths overlap: fixed segments (/api/teams/join) before parameters.
 _ROUTERS = (
     auth.router, users.router, teams.router, websites.router, pixels.router, links.router,
-    boards.router, reports.router, shares.router,
+    boards.router, report_runs.router, reports.router, shares.router,
 )
 
 

@@ -1,0 +1,122 @@
+"""Revenue report (api-analytics.md §4.6): revenue in one currency over time, per event, place,
+referrer and channel, with totals for the window and its comparison window.
+
+Revenue rows are those of the currency in the window; with filters, only those whose custom
+event passes them. A session's referrer and channel are those of its first event in the window.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Numeric, cast, func, select
+from sqlalchemy.sql import ColumnElement
+
+from umami_server.queries.dimensions import E, channel_expression, text
+from umami_server.queries.render import fetch, fetch_one, first_by
+from umami_server.queries.request import AnalyticsRequest, Window, comparison_window
+from umami_server.queries.rows import Rows, conditions, in_window
+from umami_server.queries.tables import revenue as revenue_table
+from umami_server.queries.timebuckets import bucket, label
+from umami_server.storage.interface import EventStore
+
+R = revenue_table.c
+UNKNOWN_CHANNEL = "Unknown"
+
+
+def _amount() -> ColumnElement[Any]:
+    """Amounts are summed as decimals (4 places, as Umami stores them), not binary floats."""
+    return func.sum(cast(R.revenue, Numeric(19, 4)))
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, Decimal | int | float) else 0.0
+
+
+def _paid(request: AnalyticsRequest, currency: str, window: Window) -> tuple[Any, list[Any]]:
+    """FROM and WHERE of the counted revenue rows, joined to their event (for place and filters)."""
+    clauses = [R.website_id == request.website_id,
+               R.created_at.between(window.start, window.end),
+               func.upper(R.currency) == currency]
+    if request.filters or request.exclude_bounce:
+        source = revenue_table.join(E.event_id.table, E.event_id == R.event_id)
+        clauses += conditions(request, kind=Rows.CUSTOM, window=window)
+    else:
+        source = revenue_table.outerjoin(
+            E.event_id.table, (E.event_id == R.event_id) & (E.website_id == request.website_id))
+    return source, clauses
+
+
+def _total(store: EventStore, request: AnalyticsRequest, currency: str,
+           window: Window) -> dict[str, float | int]:
+    source, clauses = _paid(request, currency, window)
+    paid = fetch_one(store, select(
+        _amount().label("sum"), func.count(func.distinct(R.event_id)).label("count"),
+        func.count(func.distinct(R.session_id)).label("unique_count"),
+    ).select_from(source).where(*clauses))
+    sessions = fetch_one(store, select(func.count(func.distinct(E.session_id)).label("n"))
+                         .where(*in_window(request.website_id, window)))
+    total, count = _number(paid.get("sum")), int(paid.get("count") or 0)
+    total_sessions = int(sessions.get("n") or 0)
+    return {"sum": total, "count": count, "unique_count": int(paid.get("unique_count") or 0),
+            "total_sessions": total_sessions, "average": total / count if count else 0,
+            "arpu": total / total_sessions if total_sessions else 0}
+
+
+def _by_session_start(store: EventStore, request: AnalyticsRequest, currency: str,
+                      source: Any, clauses: list[Any]) -> tuple[list[Any], list[Any]]:
+    """Revenue per referrer and per channel of each paying session's first event."""
+    per_session = (select(R.session_id.label("session_id"), _amount().label("amount"))
+                   .select_from(source).where(*clauses).group_by(R.session_id).cte("paid"))
+    first = (
+        select(E.session_id.label("session_id"),
+               first_by(text(E.referrer_domain), E.created_at).label("referrer"),
+               first_by(channel_expression(UNKNOWN_CHANNEL), E.created_at).label("channel"))
+        .where(*in_window(request.website_id, request.window),
+               E.session_id.in_(select(per_session.c.session_id)))
+        .group_by(E.session_id)
+        .cte("first_event")
+    )
+    answers = []
+    for name in ("referrer", "channel"):
+        value = first.c[name]
+        query = (select(value.label("name"), func.sum(per_session.c.amount).label("value"))
+                 .join_from(per_session, first, first.c.session_id == per_session.c.session_id)
+                 .group_by(value).order_by(func.sum(per_session.c.amount).desc(), value))
+        answers.append([{"name": row["name"], "value": _number(row["value"])}
+                        for row in fetch(store, query)])
+    return answers[0], answers[1]
+
+
+def revenue(store: EventStore, request: AnalyticsRequest, currency: str,
+            compare: str = "prev") -> dict[str, Any]:
+    source, clauses = _paid(request, currency, request.window)
+    start = bucket(R.created_at, request.unit, request.zone).label("t")
+    chart = (select(R.event_name.label("x"), start, _amount().label("y"),
+                    func.count().label("count"))
+             .select_from(source).where(*clauses)
+             .group_by(R.event_name, start).order_by(start, R.event_name))
+    country = text(E.country).label("name")
+    by_country = (select(country, _amount().label("value")).select_from(source).where(*clauses)
+                  .group_by(country).order_by(_amount().desc(), country))
+    region = text(E.region).label("name")
+    region_country = text(E.country).label("country")
+    by_region = (select(region_country, region, _amount().label("value"))
+                 .select_from(source).where(*clauses)
+                 .group_by(region_country, region).order_by(_amount().desc(), region))
+    referrers, channels = _by_session_start(store, request, currency, source, clauses)
+    total = _total(store, request, currency, request.window)
+    total["comparison"] = _total(store, request, currency,  # type: ignore[assignment]
+                                 comparison_window(request.window, compare))
+    return {
+        "chart": [{"x": row["x"], "t": label(row["t"], request.zone), "y": _number(row["y"]),
+                   "count": int(row["count"])} for row in fetch(store, chart)],
+        "total": total,
+        "country": [{"name": row["name"], "value": _number(row["value"])}
+                    for row in fetch(store, by_country)],
+        "region": [{"country": row["country"], "name": row["name"],
+                    "value": _number(row["value"])} for row in fetch(store, by_region)],
+        "referrer": referrers,
+        "channel": channels,
+    }
