@@ -1,0 +1,235 @@
+"""Report benchmark: every `POST /api/reports/<type>` over HTTP, with plain DuckDB SQL baselines.
+
+For each size (default 1 M events over 30 days) fills a fresh data directory with the
+`umami-server demo` generator, then, because the demo writes neither revenue nor web vitals,
+turns 1 in 20 pageviews into performance events (random vitals) and records every `purchase`
+event's `amount` as revenue (1 in 4 in EUR, the rest USD). It starts `umami-server serve`, logs
+in and times each report over the 30-day window (p50/p95 of `--runs` calls after two warm-ups).
+Then it stops the server and times hand-written SQL computing the same answer where one query
+does (the floor the query layer and HTTP add to). Prints a Markdown table.
+
+    python bench/reports.py [--sizes 1000000,10000000] [--runs 9] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.server_process import ServerProcess  # noqa: E402
+from umami_server.demo import write_demo  # noqa: E402
+from umami_server.storage.embedded.store import ANALYTICS_FILE, METADATA_FILE  # noqa: E402
+from umami_server.storage.metadata_store import MetadataStore  # noqa: E402
+
+ADMIN_PASSWORD = "bench-admin-password"
+THREADS = str(os.cpu_count() or 2)
+IN_RANGE = "website_id = $site AND created_at BETWEEN $start AND $end"
+E_IN_RANGE = "e.website_id = $site AND e.created_at BETWEEN $start AND $end"
+
+FUNNEL_SQL = f"""
+WITH l1 AS (SELECT DISTINCT session_id, created_at FROM website_event
+            WHERE {IN_RANGE} AND url_path = '/'),
+     l2 AS (SELECT DISTINCT e.session_id, e.created_at FROM website_event e JOIN l1
+            ON e.session_id = l1.session_id WHERE {E_IN_RANGE} AND e.url_path = '/pricing'
+            AND e.created_at BETWEEN l1.created_at AND l1.created_at + INTERVAL 60 MINUTE),
+     l3 AS (SELECT DISTINCT e.session_id, e.created_at FROM website_event e JOIN l2
+            ON e.session_id = l2.session_id WHERE {E_IN_RANGE} AND e.event_name = 'signup-click'
+            AND e.created_at BETWEEN l2.created_at AND l2.created_at + INTERVAL 60 MINUTE)
+SELECT (SELECT count(DISTINCT session_id) FROM l1), (SELECT count(DISTINCT session_id) FROM l2),
+       (SELECT count(DISTINCT session_id) FROM l3)"""
+UTM_SQL = f"""SELECT utm_source, utm_medium, utm_campaign, utm_term, utm_content, count(*)
+FROM website_event WHERE {IN_RANGE} AND event_type = 1
+GROUP BY GROUPING SETS ((utm_source), (utm_medium), (utm_campaign), (utm_term), (utm_content))"""
+GOAL_SQL = f"""SELECT count(DISTINCT session_id) FILTER (event_type = 1 AND url_path = '/pricing'),
+count(DISTINCT session_id) FROM website_event WHERE {IN_RANGE}"""
+BREAKDOWN_SQL = f"""SELECT url_path, browser, sum(c), count(DISTINCT session_id),
+count(DISTINCT visit_id), count(*) FILTER (c = 1), sum(floor(t)) FROM (
+  SELECT url_path, browser, session_id, visit_id, count(*) c,
+         epoch(max(created_at)) - epoch(min(created_at)) t
+  FROM website_event WHERE {IN_RANGE} AND event_type = 1
+  GROUP BY url_path, browser, session_id, visit_id)
+GROUP BY url_path, browser ORDER BY 4 DESC, 3 DESC LIMIT 500"""
+PERFORMANCE_SQL = f"""SELECT url_path, quantile_cont(lcp, [0.5, 0.75, 0.95]), count(*)
+FROM website_event WHERE {IN_RANGE} AND event_type = 5 AND lcp IS NOT NULL
+GROUP BY url_path ORDER BY 2 DESC LIMIT 500"""
+RETENTION_SQL = f"""WITH c AS (SELECT session_id, min(created_at::date) d FROM website_event
+  WHERE {IN_RANGE} GROUP BY session_id),
+ a AS (SELECT DISTINCT session_id, created_at::date d FROM website_event WHERE {IN_RANGE})
+SELECT c.d, a.d - c.d AS day, count(DISTINCT c.session_id) FROM c JOIN a USING (session_id)
+WHERE a.d - c.d BETWEEN 0 AND 31 GROUP BY 1, 2 ORDER BY 1, 2"""
+JOURNEY_SQL = f"""SELECT e1, e2, e3, count(*) n FROM (
+  SELECT visit_id, max(label) FILTER (n = 1) e1, max(label) FILTER (n = 2) e2,
+         max(label) FILTER (n = 3) e3 FROM (
+    SELECT visit_id, CASE WHEN coalesce(event_name, '') <> '' THEN event_name ELSE url_path END
+           label, row_number() OVER (PARTITION BY visit_id ORDER BY created_at) n
+    FROM website_event WHERE {IN_RANGE}) WHERE n <= 3 GROUP BY visit_id)
+GROUP BY ALL ORDER BY n DESC LIMIT 100"""
+
+# (label, report type, parameters, baseline SQL or None)
+CASES: list[tuple[str, str, dict[str, Any], str | None]] = [
+    ("funnel / -> /pricing -> signup-click (60 min)", "funnel", {"window": 60, "steps": [
+        {"type": "path", "value": "/"}, {"type": "path", "value": "/pricing"},
+        {"type": "event", "value": "signup-click"}]}, FUNNEL_SQL),
+    ("funnel with wildcard /docs* -> /blog*", "funnel", {"window": 30, "steps": [
+        {"type": "path", "value": "/docs*"}, {"type": "path", "value": "/blog*"}]}, None),
+    ("journey (3 steps)", "journey", {"steps": 3}, JOURNEY_SQL),
+    ("journey (5 steps, startStep /)", "journey", {"steps": 5, "startStep": "/"}, None),
+    ("retention (UTC)", "retention", {}, RETENTION_SQL),
+    ("retention (America/New_York)", "retention", {"timezone": "America/New_York"}, None),
+    ("utm", "utm", {}, UTM_SQL),
+    ("goal path /pricing", "goal", {"type": "path", "value": "/pricing"}, GOAL_SQL),
+    ("revenue USD (day)", "revenue", {"currency": "USD", "unit": "day"}, None),
+    ("attribution first-click", "attribution",
+     {"model": "first-click", "type": "event", "step": "purchase"}, None),
+    ("attribution last-click", "attribution",
+     {"model": "last-click", "type": "event", "step": "purchase"}, None),
+    ("breakdown path, browser", "breakdown", {"fields": ["path", "browser"]}, BREAKDOWN_SQL),
+    ("performance lcp", "performance", {"metric": "lcp"}, PERFORMANCE_SQL),
+]
+
+AUGMENT = [
+    """UPDATE website_event SET event_type = 5, lcp = 500 + random() * 5000,
+       inp = 20 + random() * 600, cls = random() * 0.4, fcp = 300 + random() * 3000,
+       ttfb = 50 + random() * 1500
+       WHERE event_type = 1 AND hash(event_id) % 20 = 0""",
+    """INSERT INTO revenue (revenue_id, website_id, session_id, event_id, event_name, currency,
+       revenue, created_at)
+       SELECT uuid(), e.website_id, e.session_id, e.event_id, e.event_name,
+              CASE WHEN hash(e.event_id) % 4 = 0 THEN 'EUR' ELSE 'USD' END,
+              d.number_value, e.created_at
+       FROM website_event e JOIN event_data d ON d.website_event_id = e.event_id
+       WHERE e.event_name = 'purchase' AND d.data_key = 'amount'""",
+]
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def fill(data_dir: Path, events: int) -> str:
+    marker = data_dir / "bench-website-id"
+    if marker.exists():  # --keep of an earlier run: reuse its data
+        return marker.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    metadata = MetadataStore.open_sqlite(data_dir / METADATA_FILE)
+    try:
+        website = metadata.create_website("Bench", "example.com")["website_id"]
+    finally:
+        metadata.close()
+    started = time.perf_counter()
+    write_demo(data_dir / ANALYTICS_FILE, website, events, 30)
+    with duckdb.connect(str(data_dir / ANALYTICS_FILE)) as db:
+        for statement in AUGMENT:
+            db.execute(statement)
+        vitals = db.execute("SELECT count(*) FROM website_event WHERE event_type = 5").fetchone()
+        paid = db.execute("SELECT count(*) FROM revenue").fetchone()
+    print(f"# demo: {events:,} events ({vitals[0]:,} web vitals, {paid[0]:,} revenue rows) "
+          f"in {time.perf_counter() - started:.0f} s", flush=True)
+    marker.write_text(website)
+    return website
+
+
+def time_http(server: ServerProcess, website: str, window: dict[str, int],
+              runs: int) -> dict[str, list[float]]:
+    login = httpx.post(f"{server.base_url}/api/auth/login",
+                       json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30)
+    token = login.json()["token"]
+    timings: dict[str, list[float]] = {}
+    with httpx.Client(base_url=server.base_url, timeout=300,
+                      headers={"Authorization": f"Bearer {token}"}) as client:
+        for label, report, parameters, _ in CASES:
+            body = {"websiteId": website, "type": report, "filters": {},
+                    "parameters": {**window, **parameters}}
+            for _ in range(2):
+                response = client.post(f"/api/reports/{report}", json=body)
+                assert response.status_code == 200, response.text
+            samples = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                client.post(f"/api/reports/{report}", json=body).raise_for_status()
+                samples.append((time.perf_counter() - started) * 1000)
+            timings[label] = samples
+    return timings
+
+
+def time_sql(analytics_file: Path, website: str, start: datetime, end: datetime,
+             runs: int) -> dict[str, list[float]]:
+    timings: dict[str, list[float]] = {}
+    with duckdb.connect(str(analytics_file), read_only=True,
+                        config={"threads": int(THREADS)}) as db:
+        for label, _, _, sql in CASES:
+            if sql is None:
+                continue
+            parameters = {"site": website, "start": start, "end": end}
+            for _ in range(2):
+                db.execute(sql, parameters).fetchall()
+            samples = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                db.execute(sql, parameters).fetchall()
+                samples.append((time.perf_counter() - started) * 1000)
+            timings[label] = samples
+    return timings
+
+
+def run_size(root: Path, events: int, runs: int) -> None:
+    data_dir = root / f"events-{events}"
+    website = fill(data_dir, events)
+    end = datetime.now(UTC)
+    start = end - timedelta(days=30)
+    window = {"startDate": int(start.timestamp() * 1000), "endDate": int(end.timestamp() * 1000)}
+    env = {"UMAMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "DUCKDB_THREADS": THREADS,
+           "DUCKDB_MEMORY_LIMIT": "4GB"}
+    server = ServerProcess(data_dir, env).start(timeout=120)
+    try:
+        http = time_http(server, website, window, runs)
+    finally:
+        server.stop()
+    sql = time_sql(data_dir / ANALYTICS_FILE, website, start, end, runs)
+    print(f"\n### {events:,} events, 30 days, {THREADS} DuckDB threads, {runs} runs\n")
+    print("| report | HTTP p50 ms | HTTP p95 ms | plain SQL p50 ms | ratio |")
+    print("|---|---|---|---|---|")
+    for label, *_ in CASES:
+        p50 = statistics.median(http[label])
+        if label in sql:
+            base = statistics.median(sql[label])
+            baseline = f"{base:.0f} | {p50 / base:.1f}×"
+        else:
+            baseline = "— | —"
+        print(f"| {label} | {p50:.0f} | {percentile(http[label], 0.95):.0f} | {baseline} |")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", default="1000000")
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--keep", type=Path,
+                        help="data directory root to keep and reuse (default: a temporary one)")
+    options = parser.parse_args()
+    sizes = [int(size) for size in options.sizes.split(",")]
+    if options.keep:
+        for size in sizes:
+            run_size(options.keep, size, options.runs)
+        return
+    with tempfile.TemporaryDirectory(prefix="umami-report-bench-") as root:
+        for size in sizes:
+            run_size(Path(root), size, options.runs)
+
+
+if __name__ == "__main__":
+    main()
