@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.responses import Response
@@ -55,7 +55,7 @@ UNFILTERABLE = frozenset({"channel"})
 PANEL_ROWS = 10
 TABLE_ROWS = 500
 EXPORT_ROWS = 10_000
-PERIOD_KEYS = ("range", "start", "end", "tz")
+_SLACK = timedelta(seconds=1)
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dashboard-query")
 
 
@@ -421,7 +421,9 @@ def session_page(web: WebRequest) -> Response:
     first = datetime.fromisoformat(str(detail["firstAt"]).replace("Z", "+00:00"))
     last = datetime.fromisoformat(str(detail["lastAt"]).replace("Z", "+00:00"))
     activity, properties = parallel(
-        lambda: sessions.session_activity(store, site.id, session_id, Window(first, last)),
+        # Times above are cut to milliseconds; widen the window so the edges stay inside.
+        lambda: sessions.session_activity(store, site.id, session_id,
+                                          Window(first - _SLACK, last + _SLACK)),
         lambda: sessions.session_properties(store, site.id, session_id),
     )
     view = View(web, site, f"{site.base}/sessions/{session_id}")

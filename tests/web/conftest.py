@@ -1,0 +1,79 @@
+"""Fixtures of the dashboard tests: one real server, Debian's Chromium, a local test site, and
+helpers to log in through the login form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.server_process import ServerProcess
+from tests.tracker.browser import Site, launch_chromium
+
+ADMIN_PASSWORD = "admin-password-for-tests"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[Site]:
+    pages = Site()
+    yield pages
+    pages.close()
+
+
+@pytest.fixture(scope="session")
+def dashboard_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = ServerProcess(tmp_path_factory.mktemp("web") / "data").start()
+    yield process
+    if process.process is not None:
+        process.stop()
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def logged_in_client(server: ServerProcess, username: str = "admin",
+                     password: str = ADMIN_PASSWORD) -> httpx.Client:
+    client = server.client(follow_redirects=False)
+    token = csrf_of(client.get("/login").text)
+    answer = client.post("/login", data={"csrf": token, "username": username,
+                                         "password": password})
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def api_token(server: ServerProcess) -> str:
+    answer = httpx.post(f"{server.base_url}/api/auth/login",
+                        json={"username": "admin", "password": ADMIN_PASSWORD})
+    return answer.json()["token"]
+
+
+def log_in(context: BrowserContext, server: ServerProcess, username: str = "admin",
+           password: str = ADMIN_PASSWORD) -> Page:
+    page = context.new_page()
+    page.goto(f"{server.base_url}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/websites")
+    return page
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
