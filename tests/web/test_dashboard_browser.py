@@ -166,3 +166,27 @@ def test_phone_width_and_dark_mode(browser: Browser, dashboard_server: ServerPro
     assert background == "rgb(17, 20, 24)"
     screenshot(page, "overview-phone-dark")
     context.close()
+
+
+def test_a_funnel_report(browser: Browser, dashboard_server: ServerProcess,
+                         tracked: dict[str, str]) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = log_in(context, dashboard_server)
+    page.goto(f"{dashboard_server.base_url}/websites/{tracked['website_id']}/reports?range=today")
+    page.get_by_role("link", name="Funnel").click()
+    page.get_by_label("Steps, one a line").fill("/web-home\n/web-about")
+    page.get_by_role("button", name="Run report").click()
+    page.wait_for_url(re.compile(r".*run=1.*"))
+    counts = page.locator(".funnel-visitors")
+    expect(counts).to_have_text(["1", "1"])
+    screenshot(page, "funnel")
+    # Every report answers its form (here with defaults) without an error.
+    base = f"{dashboard_server.base_url}/websites/{tracked['website_id']}/reports"
+    for report, query in (("journey", ""), ("retention", ""), ("utm", ""),
+                          ("goal", "&value=/web-about"), ("revenue", ""),
+                          ("attribution", "&step=/web-about"), ("breakdown", "&fields=path"),
+                          ("performance", "")):
+        answer = page.goto(f"{base}/{report}?range=today&run=1{query}")
+        assert answer is not None and answer.status == 200, report
+        expect(page.locator(".alert")).to_have_count(0)
+    context.close()

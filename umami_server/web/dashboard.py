@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from umami_server.api import auth as auth_api
-from umami_server.api import links, pixels, shares, teams, users, websites
+from umami_server.api import links, pixels, report_runs, shares, teams, users, websites
 from umami_server.api.services import ApiServices
 from umami_server.api.transport import ApiCall, ApiError, Endpoint, unauthorized
 from umami_server.api.validation import parse
@@ -33,7 +33,7 @@ logger = logging.getLogger("umami_server.web")
 # Form bodies are a few fields; refuse anything bigger before reading it whole.
 MAX_FORM_BYTES = 64 * 1024
 _ROUTERS = (auth_api.router, users.router, teams.router, websites.router, pixels.router,
-            links.router, shares.router)
+            links.router, shares.router, report_runs.router)
 
 
 class PageError(Exception):

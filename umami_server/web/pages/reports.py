@@ -1,11 +1,149 @@
-"""Placeholder."""
+"""The nine report views: a parameter form (a GET form, so a report is a bookmarkable URL) and
+its result, computed by the same handler as `POST /api/reports/<type>`."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from collections.abc import Mapping
+from typing import Any
 
-from umami_server.web.dashboard import Dashboard
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from umami_server.api.transport import ApiError
+from umami_server.queries.reports import attribution, breakdown, performance
+from umami_server.web import period
+from umami_server.web.dashboard import Dashboard, PageError, WebRequest, api_message
+from umami_server.web.pages.analytics import View, _site
+
+REPORTS: dict[str, tuple[str, str]] = {
+    "funnel": ("Funnel", "How many visitors go through a sequence of pages or events."),
+    "journey": ("Journey", "The most common paths visitors take through the site."),
+    "retention": ("Retention", "How many visitors come back on the days after their first."),
+    "utm": ("UTM", "Visits by campaign parameters."),
+    "goal": ("Goals", "How many visitors reach a page or trigger an event."),
+    "revenue": ("Revenue", "Revenue over time, by country and by source."),
+    "attribution": ("Attribution", "Which sources lead to a conversion."),
+    "breakdown": ("Breakdown", "Metrics split by up to several dimensions."),
+    "performance": ("Performance", "Web vitals by page, over time."),
+}
+
+
+def _steps(text: str) -> list[dict[str, str]]:
+    """Funnel steps, one a line: `/path` or `event:name` (`path:/x` also works)."""
+    steps = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        kind, _, value = line.partition(":") if ":" in line else ("path", "", line)
+        kind = kind.strip() if kind.strip() in ("path", "event") else "path"
+        steps.append({"type": kind, "value": value.strip() or line})
+    return steps
+
+
+def _parameters(report: str, query: Mapping[str, str]) -> dict[str, Any]:
+    get = query.get
+    if report == "funnel":
+        return {"steps": _steps(get("steps", "")), "window": get("window") or "60"}
+    if report == "journey":
+        return {"steps": get("steps") or "3", "startStep": get("startStep") or None,
+                "endStep": get("endStep") or None}
+    if report == "goal":
+        return {"type": get("goalType") or "path", "value": get("value", "")}
+    if report == "revenue":
+        return {"currency": get("currency") or "USD"}
+    if report == "attribution":
+        return {"model": get("model") or "first-click", "type": get("stepType") or "path",
+                "step": get("step", ""), "currency": get("currency") or None}
+    if report == "breakdown":
+        getlist = getattr(query, "getlist", None)
+        return {"fields": getlist("fields") if getlist else [get("fields")]}
+    if report == "performance":
+        return {"metric": get("metric") or "lcp"}
+    return {}
+
+
+def _table(value: Any) -> dict[str, Any] | None:
+    """A list of flat objects as a table: its columns and rows."""
+    if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+        columns: list[str] = []
+        for row in value:
+            columns += [key for key, cell in row.items()
+                        if key not in columns and not isinstance(cell, dict | list)]
+        return {"columns": columns, "rows": value[:500]}
+    return None
+
+
+def sections(result: Any) -> list[dict[str, Any]]:
+    """Any report answer as titled tables and key/value lists, for the generic view."""
+    if _table(result):
+        return [{"title": "Result", "table": _table(result)}]
+    if isinstance(result, dict):
+        shown: list[dict[str, Any]] = []
+        scalars = {key: value for key, value in result.items()
+                   if not isinstance(value, dict | list)}
+        if scalars:
+            shown.append({"title": "Summary", "props": scalars})
+        for key, value in result.items():
+            if _table(value):
+                shown.append({"title": key, "table": _table(value)})
+            elif isinstance(value, dict):
+                shown += [{**section, "title": f"{key} · {section['title']}"}
+                          for section in sections(value)]
+            elif isinstance(value, list) and value:
+                shown.append({"title": key, "props": {str(i): v for i, v in enumerate(value)}})
+        return shown
+    return [{"title": "Result", "props": {"value": result}}]
+
+
+def reports_index(web: WebRequest) -> Response:
+    site = _site(web)
+    view = View(web, site, f"{site.base}/reports")
+    return web.render("reports/index.html", section="websites", site=site, view=view,
+                      tab="reports", reports=REPORTS, presets=period.PRESETS)
+
+
+def report_page(web: WebRequest) -> Response:
+    site = _site(web)
+    report = web.param("report")
+    if report not in REPORTS:
+        raise PageError(404, "No such report.")
+    view = View(web, site, f"{site.base}/reports/{report}")
+    result: Any = None
+    failure = None
+    if web.query.get("run"):
+        filters = {item.key: view.params[item.key] for item in view.filters}
+        parameters = {
+            "startDate": view.period.start.isoformat(), "endDate": view.period.end.isoformat(),
+            "unit": view.period.unit, "timezone": view.period.zone,
+            **{key: value for key, value in _parameters(report, web.query).items()
+               if value is not None},
+        }
+        if report not in ("revenue", "performance"):
+            parameters.pop("unit")
+        if report not in ("revenue", "performance", "retention"):
+            parameters.pop("timezone")
+        try:
+            result = web.api("POST", f"/api/reports/{report}", auth=site.auth, body={
+                "websiteId": site.id, "type": report, "filters": filters,
+                "parameters": parameters})
+        except ApiError as error:
+            if error.status != 400:
+                raise
+            failure = api_message(error)
+    shown = None if result is None or report == "funnel" else sections(result)
+    return web.render(
+        "reports/report.html", section="websites", site=site, view=view, tab="reports",
+        report=report, title=REPORTS[report][0], about=REPORTS[report][1], result=result,
+        sections=shown, failure=failure, presets=period.PRESETS, form=web.query,
+        models=attribution.MODELS, fields=breakdown.FIELDS, metrics=performance.METRICS,
+        chosen_fields=web.query.getlist("fields"),
+    )
 
 
 def routes(dashboard: Dashboard) -> list[BaseRoute]:
-    return []
+    page = dashboard.page
+    return [
+        Route("/websites/{website_id}/reports", page(reports_index), methods=["GET"]),
+        Route("/websites/{website_id}/reports/{report}", page(report_page), methods=["GET"]),
+    ]
