@@ -7,6 +7,9 @@ the server and times, on the same file and thread count, hand-written DuckDB SQL
 same numbers: the floor the query layer and HTTP add to. Prints a Markdown table.
 
     python bench/query.py [--sizes 1000000,10000000] [--runs 15] [--keep DIR]
+
+With --keep, a later run on the same DIR reuses the data (the window then ends at that run's
+now, so start it the same day).
 """
 
 from __future__ import annotations
@@ -74,6 +77,9 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 def fill(data_dir: Path, events: int) -> str:
+    marker = data_dir / "bench-website-id"
+    if marker.exists():  # --keep of an earlier run: reuse its data
+        return marker.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     metadata = MetadataStore.open_sqlite(data_dir / METADATA_FILE)
     try:
@@ -83,6 +89,7 @@ def fill(data_dir: Path, events: int) -> str:
     started = time.perf_counter()
     write_demo(data_dir / ANALYTICS_FILE, website, events, 30)
     print(f"# demo: {events:,} events in {time.perf_counter() - started:.0f} s", flush=True)
+    marker.write_text(website)
     return website
 
 
@@ -155,7 +162,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--keep", type=Path, help="data directory root to keep (default: temp)")
+    parser.add_argument("--keep", type=Path,
+                        help="data directory root to keep and reuse (default: a temporary one)")
     options = parser.parse_args()
     sizes = [int(size) for size in options.sizes.split(",")]
     if options.keep:

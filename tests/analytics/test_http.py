@@ -253,3 +253,24 @@ def test_revenue_sessions(recorded):
     assert get(recorded, base, currency="GBP", **RANGE)["count"] == 0
     response = recorded.admin.get(base, params=RANGE)
     assert_error(response, 400, "bad-request")
+
+
+def test_segment_and_cohort(recorded):
+    base = f"/api/websites/{recorded.main}"
+    segment = recorded.admin.ok("POST", f"{base}/segments", json={
+        "type": "segment", "name": "Firefox",
+        "parameters": {"filters": [{"name": "browser", "operator": "eq", "value": "firefox"}]}})
+    # The segment's browser filter overrides the query's.
+    stats = get(recorded, f"{base}/stats", segment=segment["id"], browser="chrome", **RANGE)
+    assert (stats["pageviews"], stats["visitors"]) == (2, 2)
+    cohort = recorded.admin.ok("POST", f"{base}/segments", json={
+        "type": "cohort", "name": "Signed up",
+        "parameters": {"action": {"type": "event", "value": "signup-click"},
+                       "dateRange": f"range:{START_AT}:{END_AT}"}})
+    stats = get(recorded, f"{base}/stats", cohort=cohort["id"], **RANGE)
+    assert (stats["pageviews"], stats["visitors"], stats["visits"]) == (2, 1, 1)
+    assert get(recorded, f"{base}/metrics", type="browser", cohort=cohort["id"], **RANGE) == [
+        {"x": "chrome", "y": 1}]
+    # Unknown ids are ignored; malformed ones refused.
+    assert get(recorded, f"{base}/stats", segment=UNKNOWN, **RANGE)["pageviews"] == 9
+    assert_error(recorded.admin.get(f"{base}/stats", params={**RANGE, "segment": "x"}), 400)

@@ -91,7 +91,8 @@ def event_series(store: EventStore, request: AnalyticsRequest) -> list[dict[str,
             .limit(top)
         )
         clauses.append(E.event_name.in_(names))
-    start = bucket(E.created_at, request.unit, request.zone).label("t")
+    start = bucket(E.created_at, request.unit, request.zone,
+                   (request.window.start, request.window.end)).label("t")
     name = E.event_name.label("x")
     query = (select(name, start, func.count().label("y")).where(*clauses)
              .group_by(name, start).order_by(start, name))

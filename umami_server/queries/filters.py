@@ -87,6 +87,8 @@ def override(filters: tuple[Filter, ...], replacement: Filter) -> tuple[Filter, 
 def predicate(item: Filter) -> ColumnElement[bool]:
     if item.name == "eventType":
         return E.event_type.in_(item.values)
+    if item.name not in DIMENSIONS:
+        raise QueryError.of(item.key, f"Unknown filter: {item.name}")
     column = DIMENSIONS[item.name].column
     value = item.values[0]
     if item.operator == "eq":

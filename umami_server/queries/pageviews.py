@@ -16,7 +16,8 @@ from umami_server.queries.timebuckets import bucket, label
 def series(
     store: Any, request: AnalyticsRequest, window: Window
 ) -> dict[str, list[dict[str, Any]]]:
-    start = bucket(E.created_at, request.unit, request.zone).label("t")
+    start = bucket(E.created_at, request.unit, request.zone,
+                   (window.start, window.end)).label("t")
     query = (
         select(start, func.count().label("views"),
                func.count(func.distinct(E.session_id)).label("sessions"))

@@ -43,6 +43,7 @@ class AnalyticsRequest:
     exclude_bounce: bool = False
     compare: str = "prev"
     extra: Mapping[str, str] = field(default_factory=dict)
+    cohort: Any = None  # a segments.Cohort: only its sessions count
 
     def with_window(self, window: Window) -> AnalyticsRequest:
         return replace(self, window=window)

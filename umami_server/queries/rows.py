@@ -58,6 +58,8 @@ def conditions(
         clauses.append(typed)
     if filters:
         clauses.extend(filter_clauses(request.filters, request.match_any))
+    if filters and request.cohort is not None:
+        clauses.append(E.session_id.in_(request.cohort.sessions(request.website_id)))
     if exclude_bounce and request.exclude_bounce:
         clauses.append(E.visit_id.in_(_engaged_visits(request.website_id, window)))
     return clauses

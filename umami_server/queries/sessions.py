@@ -16,6 +16,7 @@ from umami_server.queries.render import arrival_order, fetch, fetch_one, json_ro
 from umami_server.queries.request import AnalyticsRequest, Window
 from umami_server.queries.rows import Rows, conditions
 from umami_server.queries.tables import revenue, session_data
+from umami_server.queries.timebuckets import local_wall_time
 from umami_server.storage.interface import EventStore
 from umami_server.storage.records import EVENT_TYPE_CUSTOM, EVENT_TYPE_PAGEVIEW
 
@@ -155,7 +156,8 @@ def session_stats(store: EventStore, request: AnalyticsRequest) -> dict[str, Any
 def session_weekly(store: EventStore, request: AnalyticsRequest) -> list[list[int]]:
     if not request.extra.get("timezone"):
         raise QueryError.of("timezone", "Invalid input: expected string, received undefined")
-    local = func.timezone(const(request.zone.name), E.created_at)
+    local = local_wall_time(E.created_at, request.zone,
+                            (request.window.start, request.window.end))
     day, hour = extract("dow", local).label("day"), extract("hour", local).label("hour")
     query = (select(day, hour, func.count(func.distinct(E.session_id)).label("n"))
              .where(*conditions(request)).group_by(day, hour))

@@ -9,12 +9,15 @@ Umami on PostgreSQL: without a zone (or with the literal `utc`) the bucket is in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, literal_column
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.types import NullType
 
 from umami_server.queries.errors import QueryError
 
@@ -72,14 +75,82 @@ def choose_unit(requested: str | None, start: datetime, end: datetime) -> str:
     return requested if requested in allowed else finest
 
 
-def bucket(column: Any, unit: str, zone: TimeZoneChoice) -> ColumnElement[Any]:
+def bucket(column: Any, unit: str, zone: TimeZoneChoice,
+           around: tuple[datetime, datetime] | None = None) -> ColumnElement[Any]:
     """The bucket start as local wall time in the zone (a timestamp without time zone)."""
-    # Inlined (both are validated) so GROUP BY and SELECT show the same expression.
-    return func.date_trunc(_constant(unit), func.timezone(_constant(zone.name), column))
+    return func.date_trunc(literal_column(_quoted(unit)), local_wall_time(column, zone, around))
 
 
-def _constant(value: str) -> ColumnElement[str]:
-    return literal_column("'" + value.replace("'", "''") + "'")
+def local_wall_time(column: Any, zone: TimeZoneChoice,
+                    around: tuple[datetime, datetime] | None = None) -> ColumnElement[Any]:
+    """`column` on the zone's wall clock. With the window known, DuckDB adds the zone's offsets
+    (one per daylight-saving period in the window) instead of a per-row zone lookup."""
+    offsets = utc_offsets(zone.name, *around) if around else None
+    return _LocalWallTime(column, zone.name, offsets)
+
+
+class _LocalWallTime(FunctionElement[Any]):
+    type = NullType()
+    inherit_cache = False
+
+    def __init__(self, column: Any, zone: str,
+                 offsets: list[tuple[int | None, int]] | None):
+        super().__init__(column)
+        self.zone = zone
+        self.offsets = offsets
+
+
+@compiles(_LocalWallTime, "duckdb")
+def _local_wall_time_duckdb(element: _LocalWallTime, compiler: Any, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    instant = compiler.process(column, **kw)
+    if element.offsets is None:
+        return f"timezone({_quoted(element.zone)}, {instant})"
+    micros = f"epoch_us({instant})"
+    if len(element.offsets) == 1:
+        shift = str(element.offsets[0][1])
+    else:
+        cases = " ".join(f"WHEN {micros} < {until} THEN {offset}"
+                         for until, offset in element.offsets[:-1])
+        shift = f"CASE {cases} ELSE {element.offsets[-1][1]} END"
+    return f"make_timestamp({micros} + {shift})"
+
+
+@compiles(_LocalWallTime)
+def _local_wall_time_postgresql(element: _LocalWallTime, compiler: Any, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    return f"timezone({_quoted(element.zone)}, {compiler.process(column, **kw)})"
+
+
+def utc_offsets(zone: str, start: datetime, end: datetime) -> list[tuple[int | None, int]]:
+    """[(until epoch microseconds, offset microseconds)] covering [start, end]; the last
+    period's `until` is None. Transitions are found day by day, then to the second."""
+    info = ZoneInfo(zone)
+
+    def offset(moment: datetime) -> int:
+        delta = moment.astimezone(info).utcoffset()
+        return int(delta.total_seconds() * 1_000_000) if delta else 0
+
+    periods: list[tuple[int | None, int]] = []
+    cursor, current = start - timedelta(days=1), offset(start - timedelta(days=1))
+    last = end + timedelta(days=1)
+    while cursor < last:
+        step = min(cursor + timedelta(days=1), last)
+        if offset(step) != current:
+            low, high = cursor, step
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if offset(middle) == current else (low, middle)
+            until = int(high.timestamp()) * 1_000_000
+            periods.append((until, current))
+            current = offset(high)
+        cursor = step
+    periods.append((None, current))
+    return periods
+
+
+def _quoted(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def label(start: datetime, zone: TimeZoneChoice) -> str:

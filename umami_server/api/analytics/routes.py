@@ -42,6 +42,7 @@ from umami_server.queries.request import (
     reset_at_of,
     website_uuid,
 )
+from umami_server.queries.segments import SegmentLookup, apply_segments
 from umami_server.storage.interface import EventStore
 
 logger = logging.getLogger("umami_server.api")
@@ -49,7 +50,15 @@ logger = logging.getLogger("umami_server.api")
 router = ApiRouter()
 _ANY_ID = "00000000-0000-0000-0000-000000000000"
 
-Prepare = Callable[[str, Mapping[str, str], datetime | None], Any]
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What the metadata store knows about the requested id: resetAt and saved segments."""
+
+    reset_at: datetime | None
+    segment: SegmentLookup | None
+
+
+Prepare = Callable[[str, Mapping[str, str], Site | None], Any]
 Run = Callable[[EventStore, Any, Mapping[str, str]], Any]
 
 
@@ -64,12 +73,13 @@ def _standard(*checks: Callable[[Mapping[str, str]], Any], required: tuple[str, 
               compare: bool = True) -> Prepare:
     """The shared query string (§1) plus endpoint-specific checks and required parameters."""
 
-    def prepare(website_id: str, params: Mapping[str, str],
-                reset_at: datetime | None) -> AnalyticsRequest:
+    def prepare(website_id: str, params: Mapping[str, str], site: Site | None) -> AnalyticsRequest:
         for name in required:
             if not params.get(name):
                 raise QueryError.of(name, "Invalid input: expected string, received undefined")
-        request = parse_request(website_id, params, reset_at, allow_compare=compare)
+        request = parse_request(website_id, params, site.reset_at if site else None,
+                                allow_compare=compare)
+        request = apply_segments(request, site.segment if site else None)
         for check in checks:
             check(params)
         return request
@@ -77,19 +87,18 @@ def _standard(*checks: Callable[[Mapping[str, str]], Any], required: tuple[str, 
     return prepare
 
 
-def _no_query(website_id: str, params: Mapping[str, str], reset_at: datetime | None) -> str:
+def _no_query(website_id: str, params: Mapping[str, str], site: Site | None) -> str:
     return website_uuid(website_id)
 
 
-def _session_window(website_id: str, params: Mapping[str, str],
-                    reset_at: datetime | None) -> Any:
+def _session_window(website_id: str, params: Mapping[str, str], site: Site | None) -> Any:
     for name in ("startAt", "endAt"):
         if not params.get(name):
             raise QueryError.of(name, "Invalid input: expected number, received NaN")
     return website_uuid(website_id), parse_window(params)
 
 
-def _realtime(website_id: str, params: Mapping[str, str], reset_at: datetime | None) -> Any:
+def _realtime(website_id: str, params: Mapping[str, str], site: Site | None) -> Any:
     now = now_utc()
     window = realtime.realtime_window(now)
     request = parse_request(website_id, {
@@ -97,7 +106,7 @@ def _realtime(website_id: str, params: Mapping[str, str], reset_at: datetime | N
         "endAt": str(int(window.end.timestamp() * 1000)), "unit": "minute",
         "timezone": params.get("timezone") or "",
     })
-    return request, now
+    return apply_segments(request, site.segment if site else None), now
 
 
 def _metric_type(params: Mapping[str, str]) -> None:
@@ -219,8 +228,9 @@ def _handler(endpoint: Endpoint) -> Callable[[ApiCall], Any]:
         require(can.can_view_website(call.auth, services.store, website_id))
         params = dict(call.query.model_extra or {}) if call.query is not None else {}
         try:
-            prepared = endpoint.prepare(website_id, params,
-                                        reset_at_of(services.store, website_id))
+            store = services.store
+            site = Site(reset_at_of(store, website_id), getattr(store, "get_segment", None))
+            prepared = endpoint.prepare(website_id, params, site)
             return endpoint.run(services.events, prepared, call.params)
         except QueryError as error:
             raise bad_request(**error.tree) from None
