@@ -8,9 +8,10 @@ loses nor duplicates rows.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -194,32 +195,38 @@ class AnalyticsDatabase:
         revenue: list[Row],
     ) -> None:
         """Append one batch and advance the applied log sequence, atomically."""
+        with self._write_transaction() as cursor:
+            self._append(cursor, "website_event", events)
+            self._append(cursor, "event_data", event_data)
+            self._append(cursor, "revenue", revenue)
+            if sessions:
+                # First-seen attributes win: later rows for a known session are ignored.
+                self._append(cursor, "session", _first_per_key(sessions, ("session_id",)),
+                             conflict="ON CONFLICT DO NOTHING")
+            if session_data:
+                self._append(
+                    cursor,
+                    "session_data",
+                    _last_per_key(session_data, ("session_id", "data_key")),
+                    conflict="ON CONFLICT DO UPDATE SET "
+                    + ", ".join(
+                        f"{name} = excluded.{name}"
+                        for name in _SCHEMAS["session_data"].names
+                        if name not in ("session_id", "data_key")
+                    ),
+                )
+            cursor.execute(
+                "UPDATE ingest_state SET applied_sequence = ? WHERE id = 1", [last_sequence]
+            )
+
+    @contextlib.contextmanager
+    def _write_transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One writer at a time; commit on success, roll back on any error."""
         with self._load_lock:
             cursor = self._connection.cursor()
             try:
                 cursor.execute("BEGIN TRANSACTION")
-                self._append(cursor, "website_event", events)
-                self._append(cursor, "event_data", event_data)
-                self._append(cursor, "revenue", revenue)
-                if sessions:
-                    # First-seen attributes win: later rows for a known session are ignored.
-                    self._append(cursor, "session", _first_per_key(sessions, ("session_id",)),
-                                 conflict="ON CONFLICT DO NOTHING")
-                if session_data:
-                    self._append(
-                        cursor,
-                        "session_data",
-                        _last_per_key(session_data, ("session_id", "data_key")),
-                        conflict="ON CONFLICT DO UPDATE SET "
-                        + ", ".join(
-                            f"{name} = excluded.{name}"
-                            for name in _SCHEMAS["session_data"].names
-                            if name not in ("session_id", "data_key")
-                        ),
-                    )
-                cursor.execute(
-                    "UPDATE ingest_state SET applied_sequence = ? WHERE id = 1", [last_sequence]
-                )
+                yield cursor
                 cursor.execute("COMMIT")
             except Exception:
                 cursor.execute("ROLLBACK")
@@ -252,21 +259,12 @@ class AnalyticsDatabase:
     def delete_website_data(self, website_ids: Sequence[str]) -> None:
         if not website_ids:
             return
-        with self._load_lock:
-            cursor = self._connection.cursor()
-            try:
-                cursor.execute("BEGIN TRANSACTION")
-                for table in _SCHEMAS:
-                    cursor.execute(
-                        f"DELETE FROM {table} WHERE website_id::VARCHAR IN "
-                        f"(SELECT unnest(?::VARCHAR[]))", [list(website_ids)],
-                    )
-                cursor.execute("COMMIT")
-            except Exception:
-                cursor.execute("ROLLBACK")
-                raise
-            finally:
-                cursor.close()
+        with self._write_transaction() as cursor:
+            for table in _SCHEMAS:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE website_id::VARCHAR IN "
+                    f"(SELECT unnest(?::VARCHAR[]))", [list(website_ids)],
+                )
 
     def checkpoint(self) -> None:
         with self._load_lock:
