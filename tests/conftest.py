@@ -1,4 +1,5 @@
-"""Shared fixtures: a real server on a temporary data directory, and websites in its store."""
+"""Shared fixtures: a real server on a temporary data directory, websites in its store, and one
+Chromium plus one local test site for the browser tests (tracker and dashboard)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.server_process import ServerProcess
+from tests.tracker.browser import Site, launch_chromium
 from umami_server.storage.embedded.store import METADATA_FILE
 from umami_server.storage.metadata_store import MetadataStore
 
@@ -37,3 +40,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 @pytest.fixture(scope="module")
 def website_id(server: ServerProcess) -> str:
     return add_website(server.data_dir)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[Site]:
+    pages = Site()
+    yield pages
+    pages.close()

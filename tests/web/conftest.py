@@ -9,28 +9,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page
 
 from tests.server_process import ServerProcess
-from tests.tracker.browser import Site, launch_chromium
 
 ADMIN_PASSWORD = "admin-password-for-tests"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def site() -> Iterator[Site]:
-    pages = Site()
-    yield pages
-    pages.close()
 
 
 @pytest.fixture(scope="session")
