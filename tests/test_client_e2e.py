@@ -118,3 +118,29 @@ def test_login_websites_stats_and_active_users_sync_and_async(server):
         return numbers.pageviews, numbers.visitors, await umami.active_users_async(website)
 
     assert asyncio.run(read_async()) == (4, 3, 3)
+
+
+def test_plain_client_object_sync_and_async_reads_its_own_numbers(server):
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    website = add_website(server.data_dir, "Object", "object.example", owner="admin")
+    client = umami.Client(server.base_url, website_id=website, hostname="object.example")
+    answer = client.new_page_view("Home", "/", ip_address="81.2.69.20")
+    assert set(answer) == {"cache", "sessionId", "visitId"}
+
+    async def send_async() -> None:
+        # stats count visitors over page views, as Umami does, so the second visitor views too.
+        await client.new_page_view_async("Docs", "/docs", ip_address="81.2.69.21")
+        await client.new_event_async("clicked", ip_address="81.2.69.21")
+
+    asyncio.run(send_async())
+    client.login("admin", "admin-password-for-tests")
+    start, end = datetime.now(UTC) - timedelta(hours=1), datetime.now(UTC) + timedelta(minutes=1)
+    deadline = datetime.now(UTC) + timedelta(seconds=5)
+    stats = client.website_stats(start, end)
+    while stats.visitors < 2 and datetime.now(UTC) < deadline:
+        stats = client.website_stats(start, end)
+    assert (stats.pageviews, stats.visitors) == (2, 2)
+    assert asyncio.run(client.website_stats_async(start, end)).visitors == 2
+    client.close()
