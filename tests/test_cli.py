@@ -102,3 +102,28 @@ def test_dropped_bots_are_counted_per_website(tmp_path):
     server.stop()
     report = cli("dropped-hits", "--data-dir", str(data_dir))
     assert re.search(rf"{website}\s+bot\s+3", report.stdout), report.stdout
+
+
+def test_add_website_without_users_and_with_an_owner(tmp_path):
+    from umami_server.storage.embedded.store import METADATA_FILE
+    from umami_server.storage.metadata_store import MetadataStore
+
+    data_dir = str(tmp_path / "data")
+    unowned = cli("add-website", "Early", "early.example", "--data-dir", data_dir)
+    assert unowned.returncode == 0 and UUID.match(unowned.stdout.strip())
+    assert cli("create-user", "boss", "--role", "admin", "--data-dir", data_dir).returncode == 0
+    assert cli("create-user", "editor", "--data-dir", data_dir).returncode == 0
+    by_default = cli("add-website", "Main", "main.example", "--data-dir", data_dir)
+    by_name = cli("add-website", "Blog", "blog.example", "--owner", "editor",
+                  "--data-dir", data_dir)
+    metadata = MetadataStore.open_sqlite(tmp_path / "data" / METADATA_FILE)
+    try:
+        owners = {
+            website: metadata.get_website(website)["user_id"]
+            for website in (unowned.stdout.strip(), by_default.stdout.strip(),
+                            by_name.stdout.strip())
+        }
+        boss, editor = metadata.find_user("boss"), metadata.find_user("editor")
+    finally:
+        metadata.close()
+    assert list(owners.values()) == [None, boss["user_id"], editor["user_id"]]

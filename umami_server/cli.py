@@ -158,8 +158,12 @@ def add_website(
     name: Annotated[str, typer.Argument(help="Display name, e.g. 'My blog'.")],
     domain: Annotated[str, typer.Argument(help="Domain, e.g. example.com.")],
     owner: Annotated[
-        str, typer.Option(help="Username of the user who owns the website.")
-    ] = "admin",
+        str | None,
+        typer.Option(
+            help="Username of the owner [default: the first admin account, if there is one].",
+            show_default=False,
+        ),
+    ] = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Add a website and print its id, the tracker's data-website-id (works while serving)."""
@@ -167,10 +171,10 @@ def add_website(
         _fail("the name may have at most 100 characters and the domain 500")
     metadata = _metadata(_settings(data_dir))
     try:
-        user = metadata.find_user(owner)
-        if user is None:
-            _fail(f"no user named {owner!r}; create it first or pass --owner")
-        website = metadata.create_website(name, domain, user_id=user["user_id"])
+        user = metadata.find_user(owner) if owner else metadata.first_admin()
+        if owner and user is None:
+            _fail(f"no user named {owner!r}; create it first or pass another --owner")
+        website = metadata.create_website(name, domain, user_id=user["user_id"] if user else None)
     finally:
         metadata.close()
     typer.echo(website["website_id"])

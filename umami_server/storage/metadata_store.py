@@ -295,6 +295,16 @@ class MetadataStore:
             ).mappings().first()
             return dict(row) if row else None
 
+    def first_admin(self) -> dict[str, Any] | None:
+        """The oldest admin account that is not deleted (the one made on first start)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(user_table)
+                .where(user_table.c.role == "admin", user_table.c.deleted_at.is_(None))
+                .order_by(user_table.c.created_at, user_table.c.user_id)
+            ).mappings().first()
+            return dict(row) if row else None
+
     def get_user(self, user_id: str) -> dict[str, Any] | None:
         """A user who has not been deleted."""
         user = self._get(user_table, user_id)
