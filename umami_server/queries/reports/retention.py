@@ -1,5 +1,10 @@
 """Retention report (api-analytics.md §4.3): of the visitors first seen on a day, how many came
 back on each of the following 31 days. Days are calendar days in the requested time zone.
+
+One pass reduces the window's rows to the distinct (session, local day) pairs; without filters
+a session's cohort is its first such day, so the same pairs give cohorts too. Since each pair is
+unique and each session has one cohort, a (cohort, offset) group counts its sessions with
+count(*), not a DISTINCT.
 """
 
 from __future__ import annotations
@@ -8,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Date, cast, func, select
+from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, const
 from umami_server.queries.render import fetch
@@ -19,29 +25,45 @@ from umami_server.storage.interface import EventStore
 MAX_DAY = 31
 
 
+def local_day(request: AnalyticsRequest) -> ColumnElement[Any]:
+    """The row's calendar day in the request's zone (zone offsets of the window, not per row)."""
+    window = (request.window.start, request.window.end)
+    return cast(bucket(E.created_at, "day", request.zone, around=window), Date)
+
+
+def _unfiltered(request: AnalyticsRequest) -> bool:
+    return not request.filters and request.cohort is None and not request.exclude_bounce
+
+
 def retention(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
-    day = cast(bucket(E.created_at, "day", request.zone), Date)
-    cohorts = (
-        select(E.session_id.label("session_id"), func.min(day).label("cohort"))
-        .where(*conditions(request, kind=Rows.ALL))
-        .group_by(E.session_id)
-        .cte("cohort")
+    day = local_day(request)
+    active = (
+        select(E.session_id.label("session_id"), day.label("day"))
+        .where(*conditions(request, kind=Rows.ALL, filters=False, exclude_bounce=False))
+        .group_by(E.session_id, day)
+        .cte("active")
     )
+    if _unfiltered(request):
+        cohorts = (
+            select(active.c.session_id, func.min(active.c.day).label("cohort"))
+            .group_by(active.c.session_id)
+            .cte("cohort")
+        )
+    else:
+        cohorts = (
+            select(E.session_id.label("session_id"), func.min(day).label("cohort"))
+            .where(*conditions(request, kind=Rows.ALL))
+            .group_by(E.session_id)
+            .cte("cohort")
+        )
     sizes = (
         select(cohorts.c.cohort, func.count().label("visitors"))
         .group_by(cohorts.c.cohort)
         .cte("cohort_size")
     )
-    active = (
-        select(E.session_id.label("session_id"), day.label("day"))
-        .where(*conditions(request, kind=Rows.ALL, filters=False, exclude_bounce=False))
-        .distinct()
-        .cte("active")
-    )
     offset = (active.c.day - cohorts.c.cohort).label("day")
     returned = (
-        select(cohorts.c.cohort.label("cohort"), offset,
-               func.count(func.distinct(active.c.session_id)).label("returned"))
+        select(cohorts.c.cohort.label("cohort"), offset, func.count().label("returned"))
         .join_from(cohorts, active, active.c.session_id == cohorts.c.session_id)
         .where(offset.between(const(0), const(MAX_DAY)))
         .group_by(cohorts.c.cohort, offset)
