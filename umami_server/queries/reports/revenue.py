@@ -10,11 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Numeric, cast, func, select
+from sqlalchemy import Numeric, and_, cast, func, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, channel_expression, text
-from umami_server.queries.render import fetch, fetch_one, first_by
+from umami_server.queries.render import arrival_order, fetch, fetch_one, first_by
 from umami_server.queries.request import AnalyticsRequest, Window, comparison_window
 from umami_server.queries.rows import Rows, conditions, in_window
 from umami_server.queries.tables import revenue as revenue_table
@@ -66,26 +66,44 @@ def _total(store: EventStore, request: AnalyticsRequest, currency: str,
 
 def _by_session_start(store: EventStore, request: AnalyticsRequest, currency: str,
                       source: Any, clauses: list[Any]) -> tuple[list[Any], list[Any]]:
-    """Revenue per referrer and per channel of each paying session's first event."""
+    """Revenue per referrer and per channel of each paying session's first event.
+
+    The first row of each paying session is found by its storage position alone, then read
+    once: the channel rules run on one row per session, not on every row of the window, and
+    one GROUPING SETS query answers both lists.
+    """
     per_session = (select(R.session_id.label("session_id"), _amount().label("amount"))
                    .select_from(source).where(*clauses).group_by(R.session_id).cte("paid"))
     first = (
         select(E.session_id.label("session_id"),
-               first_by(text(E.referrer_domain), E.created_at).label("referrer"),
-               first_by(channel_expression(UNKNOWN_CHANNEL), E.created_at).label("channel"))
+               first_by(arrival_order(), E.created_at).label("position"))
         .where(*in_window(request.website_id, request.window),
                E.session_id.in_(select(per_session.c.session_id)))
         .group_by(E.session_id)
+        .cte("first_row")
+    )
+    start = (
+        select(first.c.session_id,
+               text(E.referrer_domain).label("referrer"),
+               channel_expression(UNKNOWN_CHANNEL).label("channel"))
+        .join_from(E.event_id.table, first, and_(arrival_order() == first.c.position,
+                                                 E.session_id == first.c.session_id))
+        .where(*in_window(request.website_id, request.window))
         .cte("first_event")
     )
+    referrer, channel = start.c.referrer, start.c.channel
+    amount = func.sum(per_session.c.amount)
+    query = (select(referrer, channel, amount.label("value"))
+             .join_from(per_session, start, start.c.session_id == per_session.c.session_id)
+             .group_by(func.grouping_sets(referrer, channel)))
+    found: dict[str, list[tuple[Any, Any]]] = {"referrer": [], "channel": []}
+    for row in fetch(store, query):
+        key = "referrer" if row["referrer"] is not None else "channel"
+        found[key].append((row[key], row["value"]))
     answers = []
-    for name in ("referrer", "channel"):
-        value = first.c[name]
-        query = (select(value.label("name"), func.sum(per_session.c.amount).label("value"))
-                 .join_from(per_session, first, first.c.session_id == per_session.c.session_id)
-                 .group_by(value).order_by(func.sum(per_session.c.amount).desc(), value))
-        answers.append([{"name": row["name"], "value": _number(row["value"])}
-                        for row in fetch(store, query)])
+    for values in found.values():
+        values.sort(key=lambda item: (-item[1], item[0]))
+        answers.append([{"name": name, "value": _number(value)} for name, value in values])
     return answers[0], answers[1]
 
 
