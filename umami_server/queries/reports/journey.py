@@ -13,7 +13,8 @@ from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, const, text
 from umami_server.queries.filters import Filter
-from umami_server.queries.render import arrival_order, fetch
+from umami_server.queries.render import fetch
+from umami_server.queries.reports.base import first_n_by, list_item
 from umami_server.queries.request import AnalyticsRequest
 from umami_server.queries.rows import Rows, conditions
 from umami_server.storage.interface import EventStore
@@ -33,19 +34,16 @@ def journey(store: EventStore, request: AnalyticsRequest, steps: int,
     if event_type is not None:
         request = request.with_filters(
             (*request.filters, Filter("eventType", "eventType", "eq", (event_type,))))
-    position = func.row_number().over(
-        partition_by=E.visit_id, order_by=(E.created_at, arrival_order()))
-    numbered = (
-        select(E.visit_id.label("visit_id"), step_label().label("label"), position.label("n"))
-        .where(*conditions(request, kind=Rows.ALL))
-        .subquery("numbered")
-    )
     names = [f"e{index}" for index in range(1, steps + 1)]
+    first = (
+        select(first_n_by(step_label(), E.created_at, steps).label("labels"))
+        .where(*conditions(request, kind=Rows.ALL))
+        .group_by(E.visit_id)
+        .subquery("first")
+    )
     visits = (
-        select(*(func.max(case((numbered.c.n == const(index), numbered.c.label)))
-                 .label(name) for index, name in enumerate(names, start=1)))
-        .where(numbered.c.n <= const(steps))
-        .group_by(numbered.c.visit_id)
+        select(*(list_item(first.c.labels, index).label(name)
+                 for index, name in enumerate(names, start=1)))
         .subquery("visit")
     )
     columns = [visits.c[name] for name in names]
