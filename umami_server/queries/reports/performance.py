@@ -48,9 +48,18 @@ def performance(store: EventStore, request: AnalyticsRequest,
     clauses = _rows(request)
     value = getattr(E, metric)
     measured = [*clauses, value.is_not(None)]
-    start = bucket(E.created_at, request.unit, request.zone).label("t")
-    chart = (select(start, *_percentiles(value)).where(*measured)
-             .group_by(start).order_by(start))
+    start = bucket(E.created_at, request.unit, request.zone,
+                   around=(request.window.start, request.window.end))
+    keys = {"t": start, **{key: DIMENSIONS[dimension].column for key, dimension, _ in GROUPS}}
+    # The chart and the four groupings in one scan: GROUPING SETS, one set per key. No key is
+    # ever NULL (a bucket, or a string read with NULL as ''), so a row's set is its non-NULL key.
+    grouped = (select(*(column.label(key) for key, column in keys.items()),
+                      *_percentiles(value), func.count().label("count"))
+               .where(*measured).group_by(func.grouping_sets(*keys.values())))
+    found: dict[str, list[dict[str, Any]]] = {key: [] for key in keys}
+    for row in fetch(store, grouped):
+        key = next(key for key in keys if row[key] is not None)
+        found[key].append(row)
     summary_row = fetch_one(store, select(
         *(column for name in METRICS for column in _percentiles(getattr(E, name), f"{name}_")),
         func.count().label("count"),
@@ -58,20 +67,15 @@ def performance(store: EventStore, request: AnalyticsRequest,
     answer: dict[str, Any] = {
         "chart": [{"t": label(row["t"], request.zone),
                    **{name: _number(row[name]) for name in PERCENTILES}}
-                  for row in fetch(store, chart)],
+                  for row in sorted(found["t"], key=lambda row: row["t"])],
         "summary": {
             **{name: {key: _number(summary_row.get(f"{name}_{key}")) for key in PERCENTILES}
                for name in METRICS},
             "count": int(summary_row.get("count") or 0),
         },
     }
-    for key, dimension, limited in GROUPS:
-        group = DIMENSIONS[dimension].column.label("name")
-        p75 = percentile(value, PERCENTILES["p75"])
-        query = (select(group, *_percentiles(value), func.count().label("count"))
-                 .where(*measured).group_by(group).order_by(p75.desc(), group))
-        if limited:
-            query = query.limit(LIMIT)
-        answer[key] = [{"name": row["name"], **{name: _number(row[name]) for name in PERCENTILES},
-                        "count": int(row["count"])} for row in fetch(store, query)]
+    for key, _, limited in GROUPS:
+        rows = sorted(found[key], key=lambda row: (-row["p75"], row[key]))
+        answer[key] = [{"name": row[key], **{name: _number(row[name]) for name in PERCENTILES},
+                        "count": int(row["count"])} for row in rows[:LIMIT if limited else None]]
     return answer
