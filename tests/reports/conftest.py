@@ -153,9 +153,16 @@ def performance_sends() -> list[Send]:
     return sends
 
 
+def journey_tie_sends() -> list[Send]:
+    """Rows of one visit in the same second (timestamps are whole seconds): stored order wins."""
+    return [Send("t", T, "/b"), Send("t", T, "/a"), Send("t", T, "/c"),
+            Send("t", T + m, "/a"), Send("u", T, "/a"), Send("u", T, "/b")]
+
+
 SITES = {
     "funnel": ("funnel.example.com", funnel_sends),
     "journey": ("journey.example.com", journey_sends),
+    "journey-ties": ("ties.example.com", journey_tie_sends),
     "retention": ("retention.example.com", retention_sends),
     "utm": ("utm.example.com", utm_sends),
     "attribution": ("attr.example.com", attribution_sends),

@@ -103,6 +103,18 @@ def test_journey_start_and_end_steps(world: World) -> None:
     assert journey(world, steps=3, startStep="/", endStep="/docs") == []
 
 
+def test_journey_orders_rows_of_the_same_instant_as_stored(world: World) -> None:
+    answer = world.run("journey", "journey-ties", {**RANGE, "steps": 4})
+    assert answer == [
+        {"items": ["/a", "/b", None, None], "count": 1},
+        {"items": ["/b", "/a", "/c", "/a", None], "count": 1},
+    ]
+    assert world.run("journey", "journey-ties", {**RANGE, "steps": 2}) == [
+        {"items": ["/a", "/b", None], "count": 1},
+        {"items": ["/b", "/a", None], "count": 1},
+    ]
+
+
 def test_journey_event_type(world: World) -> None:
     assert journey(world, steps=2, eventType=1) == [
         {"items": ["/", "/pricing", None], "count": 2},
