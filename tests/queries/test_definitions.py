@@ -261,3 +261,17 @@ def test_daylight_saving_days_and_hours(store):
                      datetime(2026, 11, 1, 9, tzinfo=UTC), unit="hour")
     assert in_utc == [("2026-11-01T05:00:00Z", 1), ("2026-11-01T06:00:00Z", 1),
                       ("2026-11-01T07:00:00Z", 1)]
+
+
+def test_iso_dates_and_reset_at_clamping():
+    parsed = parse_request(SITE, {"startDate": "2026-06-01T00:00:00.000Z",
+                                  "endDate": "2026-06-30T23:59:59.999Z"})
+    assert parsed.window.start == datetime(2026, 6, 1, tzinfo=UTC)
+    reset = datetime(2026, 6, 15, tzinfo=UTC)
+    clamped = parse_request(SITE, {"startAt": str(int(datetime(2026, 6, 1, tzinfo=UTC)
+                                                      .timestamp() * 1000)),
+                                   "endAt": str(int(datetime(2026, 6, 30, tzinfo=UTC)
+                                                    .timestamp() * 1000))}, reset_at=reset)
+    assert clamped.window.start == reset
+    with pytest.raises(QueryError):
+        parse_request(SITE, {"startDate": "yesterday", "endDate": "today"})

@@ -172,3 +172,9 @@ def test_metrics_of_timezone_site(recorded):
 def test_unknown_metric_type_is_refused(recorded, metric):
     with pytest.raises(QueryError):
         metrics(recorded, metric)
+
+
+def test_metrics_search_filters_the_type_column(recorded):
+    assert metrics(recorded, "path", search="DOC") == points(("/docs", 2))
+    # No filter column behind `screen`: the search has no effect.
+    assert metrics(recorded, "screen", search="zzz") == RECORDED_METRICS["screen"]

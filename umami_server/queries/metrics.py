@@ -21,7 +21,7 @@ from umami_server.queries.dimensions import (
     not_self_referral,
 )
 from umami_server.queries.errors import QueryError
-from umami_server.queries.filters import Filter, override
+from umami_server.queries.filters import SUFFIXABLE_KEYS, Filter, override
 from umami_server.queries.measures import as_numbers, per_visit, visit_measures
 from umami_server.queries.render import fetch, first_by, last_by
 from umami_server.queries.request import MAX_LIMIT, AnalyticsRequest, integer
@@ -107,7 +107,8 @@ def paging_of(params: Mapping[str, str]) -> tuple[int, int]:
 
 def _with_search(request: AnalyticsRequest, metric: MetricType) -> AnalyticsRequest:
     search = request.extra.get("search")
-    if search and metric.name in DIMENSIONS:
+    # Umami adds `<type>=c.<search>`; types without a filter column (screen, channel) ignore it.
+    if search and metric.name in SUFFIXABLE_KEYS:
         return request.with_filters(
             override(request.filters, Filter(metric.name, metric.name, "c", (search,)))
         )

@@ -55,17 +55,26 @@ def session_list(store: EventStore, request: AnalyticsRequest,
     search = request.extra.get("search")
     if search:
         clauses.append(or_(*(contains(column, search) for column in searched)))
+    # First the page of session ids (a narrow aggregate), then the details of those only.
     last_at = func.max(E.created_at)
-    query = (
-        select(*_session_columns(), last_at.label("createdAt"))
+    page_ids = (
+        select(E.session_id.label("id"))
         .where(*clauses)
-        .group_by(E.session_id, E.website_id)
+        .group_by(E.session_id)
         .order_by(last_at.desc(), func.max(arrival_order()).desc())
         .limit(size).offset((page - 1) * size)
     )
+    ids = [row["id"] for row in fetch(store, page_ids)]
+    rows: list[dict[str, Any]] = []
+    if ids:
+        details = (select(*_session_columns(), last_at.label("createdAt"))
+                   .where(*clauses, E.session_id.in_([str(value) for value in ids]))
+                   .group_by(E.session_id, E.website_id))
+        found = {row["id"]: json_row(row) for row in fetch(store, details)}
+        rows = [found[value] for value in ids if value in found]
     total = fetch_one(store, select(func.count(func.distinct(E.session_id)).label("n"))
                       .where(*clauses))
-    return paged([json_row(row) for row in fetch(store, query)], int(total["n"]), page, size)
+    return paged(rows, int(total["n"]), page, size)
 
 
 def _visit_seconds(website_id: str, session_id: str) -> Any:
