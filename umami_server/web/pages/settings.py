@@ -117,12 +117,39 @@ def delete_share(web: WebRequest) -> Response:
 
 # --- pixels and links ---------------------------------------------------------------------------
 
+_PREFIX = {"pixel": "/p/", "link": "/q/"}
+
+
+def _can_update_tracked(web: WebRequest, kind: str, entity_id: str) -> bool:
+    store = web.dashboard.services.store
+    if kind == "pixel":
+        return can.can_update_pixel(web.auth, store, entity_id)
+    return can.can_update_link(web.auth, store, entity_id)
+
+
 def _tracked(web: WebRequest, kind: str) -> Response:
     rows = web.api("GET", f"/api/{kind}s", query=_LIST)["data"]
     hits = entity_hits(web, [row["id"] for row in rows])
+    editable = {row["id"] for row in rows if _can_update_tracked(web, kind, row["id"])}
     return web.render(f"settings/{kind}s.html", section="settings", tab=f"{kind}s",
                       rows=rows, hits=hits, teams=_teams(web), origin=public_origin(web),
-                      can_create=can.can_create_website(web.auth))
+                      can_create=can.can_create_website(web.auth), editable=editable)
+
+
+def tracked_page(kind: str) -> Any:
+    """One pixel or link: its URL, hits and the form to rename it or change slug/target."""
+
+    def show(web: WebRequest) -> Response:
+        entity_id = web.param("entity_id")
+        row = web.api("GET", f"/api/{kind}s/{{{kind}_id}}", params={f"{kind}_id": entity_id})
+        if not row:
+            raise PageError(404, f"No such {kind}.")
+        return web.render("settings/tracked.html", section="settings", tab=f"{kind}s",
+                          kind=kind, row=row, prefix=_PREFIX[kind], origin=public_origin(web),
+                          hits=entity_hits(web, [row["id"]])[row["id"]],
+                          can_update=_can_update_tracked(web, kind, row["id"]))
+
+    return show
 
 
 def pixels_page(web: WebRequest) -> Response:
@@ -150,7 +177,7 @@ def update_tracked(kind: str) -> Any:
         path = f"/api/{kind}s/{{{kind}_id}}"
         params = {f"{kind}_id": web.param("entity_id")}
         return web.act(lambda: web.api("POST", path, params=params, body=_form(web, *fields)),
-                       f"/settings/{kind}s", "Saved.")
+                       f"/settings/{kind}s/{params[f'{kind}_id']}", "Saved.")
 
     return update
 
@@ -293,6 +320,7 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
     for kind in ("pixel", "link"):
         routes += [
             Route(f"/settings/{kind}s", page(create_tracked(kind)), methods=post),
+            Route(f"/settings/{kind}s/{{entity_id}}", page(tracked_page(kind)), methods=get),
             Route(f"/settings/{kind}s/{{entity_id}}", page(update_tracked(kind)), methods=post),
             Route(f"/settings/{kind}s/{{entity_id}}/delete", page(delete_tracked(kind)),
                   methods=post),
