@@ -8,7 +8,7 @@ import httpx
 from playwright.sync_api import Browser, expect
 
 from tests.server_process import ServerProcess
-from tests.web.conftest import csrf_of, log_in, logged_in_client, screenshot
+from tests.web.conftest import api_token, csrf_of, log_in, logged_in_client, screenshot
 
 
 def test_edit_a_link_in_the_browser(browser: Browser,
@@ -80,3 +80,46 @@ def test_edit_a_pixel_and_the_errors_it_can_meet(dashboard_server: ServerProcess
     page = client.get(pixel_url).text
     assert "Opened mail" in page and "/p/opened-mail-1" in page
     assert "Evil" not in page
+
+
+def test_transfer_a_website_to_a_team_and_back(browser: Browser,
+                                               dashboard_server: ServerProcess) -> None:
+    token = api_token(dashboard_server)
+    made = httpx.post(f"{dashboard_server.base_url}/api/users",
+                      headers={"authorization": f"Bearer {token}"},
+                      json={"username": "mover", "password": "mover-password", "role": "user"})
+    assert made.status_code == 200, made.text
+    client = logged_in_client(dashboard_server, "mover", "mover-password")
+    csrf = csrf_of(client.get("/settings/teams").text)
+    assert client.post("/settings/teams", data={"csrf": csrf, "name": "Movers"}
+                       ).status_code == 303
+    created = client.post("/settings/websites", data={"csrf": csrf, "name": "Moving site",
+                                                      "domain": "moving.example"})
+    settings_url = created.headers["location"].split("?")[0]
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = log_in(context, dashboard_server, "mover", "mover-password")
+    page.goto(f"{dashboard_server.base_url}{settings_url}")
+    expect(page.locator("#owner")).to_have_text("Owned by you.")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_label("Transfer to").select_option(label="Team Movers")
+    page.get_by_role("button", name="Transfer").click()
+    expect(page.locator(".notice")).to_have_text("The website now belongs to the team.")
+    expect(page.locator("#owner")).to_contain_text("Owned by the team Movers")
+    screenshot(page, "website-transfer")
+    # A team owner may take it back.
+    page.get_by_label("Transfer to").select_option(label="Me (mover)")
+    page.get_by_role("button", name="Transfer").click()
+    expect(page.locator(".notice")).to_have_text("The website is now yours.")
+    expect(page.locator("#owner")).to_have_text("Owned by you.")
+    context.close()
+
+    # No CSRF token: refused. The API's checks hold for a forged target too.
+    website_id = settings_url.rsplit("/", 1)[1]
+    transfer = f"/settings/websites/{website_id}/transfer"
+    assert client.post(transfer, data={"target": "me"}).status_code == 403
+    forged = client.post(transfer, data={"csrf": csrf, "target": f"team:{website_id}"})
+    assert forged.status_code == 403
+    # Administrators get no transfer form for someone else's website (no admin bypass).
+    admin_page = logged_in_client(dashboard_server).get(settings_url).text
+    assert "Owned by another user." in admin_page and 'name="target"' not in admin_page

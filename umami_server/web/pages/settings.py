@@ -68,12 +68,46 @@ def website_page(web: WebRequest) -> Response:
     store = web.dashboard.services.store
     shares = web.api("GET", "/api/websites/{website_id}/shares",
                      params={"website_id": website["id"]}, query=_LIST)["data"]
+    teams = _teams(web)
+    owner_team = next((team for team in teams if team["id"] == website.get("teamId")), None)
     return web.render(
         "settings/website.html", section="settings", tab="websites", website=website,
         snippet=tracker_snippet(web, website["id"]), shares=shares, origin=public_origin(web),
         can_update=can.can_update_website(web.auth, store, website["id"]),
         can_delete=can.can_delete_website(web.auth, store, website["id"]),
+        owner_team=owner_team, **_transfer_targets(web, website["id"], teams),
     )
+
+
+def _transfer_targets(web: WebRequest, website_id: str, teams: list[dict[str, Any]]
+                      ) -> dict[str, Any]:
+    """Where the user may move the website: to themself and/or to some of their teams.
+
+    The same checks as the transfer handler (no admin bypass, as in Umami), so the form
+    offers only what the API will accept."""
+    store, user = web.dashboard.services.store, web.auth.user
+    if user is None:
+        return {"transfer_to_me": False, "transfer_teams": []}
+    return {
+        "transfer_to_me": can.can_transfer_website_to_user(web.auth, store, website_id, user.id),
+        "transfer_teams": [team for team in teams if can.can_transfer_website_to_team(
+            web.auth, store, website_id, team["id"])],
+    }
+
+
+def transfer_website(web: WebRequest) -> Response:
+    website_id = web.param("website_id")
+    back = f"/settings/websites/{website_id}"
+    target = web.form.get("target", "")
+    if target == "me" and web.auth.user is not None:
+        body, notice = {"userId": web.auth.user.id}, "The website is now yours."
+    elif target.startswith("team:"):
+        body, notice = {"teamId": target[5:]}, "The website now belongs to the team."
+    else:
+        return web.redirect(back, error="Choose where to transfer the website.")
+    return web.act(lambda: web.api("POST", "/api/websites/{website_id}/transfer",
+                                   params={"website_id": website_id}, body=body),
+                   back, notice)
 
 
 def update_website(web: WebRequest) -> Response:
@@ -300,6 +334,7 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
         Route("/settings/websites/{website_id}", page(update_website), methods=post),
         Route("/settings/websites/{website_id}/reset", page(reset_website), methods=post),
         Route("/settings/websites/{website_id}/delete", page(delete_website), methods=post),
+        Route("/settings/websites/{website_id}/transfer", page(transfer_website), methods=post),
         Route("/settings/websites/{website_id}/shares", page(create_share), methods=post),
         Route("/settings/websites/{website_id}/shares/{share_id}/delete", page(delete_share),
               methods=post),
