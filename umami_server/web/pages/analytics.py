@@ -23,7 +23,16 @@ from starlette.routing import BaseRoute, Route
 from umami_server.api.transport import ApiError
 from umami_server.auth import permissions as can
 from umami_server.auth.context import Auth
-from umami_server.queries import events, metrics, pageviews, realtime, sessions, stats, values
+from umami_server.queries import (
+    eventdata,
+    events,
+    metrics,
+    pageviews,
+    realtime,
+    sessions,
+    stats,
+    values,
+)
 from umami_server.queries.errors import QueryError
 from umami_server.queries.filters import VALIDATED_KEYS, Filter, parse_filters
 from umami_server.queries.request import (
@@ -366,6 +375,57 @@ def _page_number(web: WebRequest) -> int:
     return max(1, min(int(raw), 100_000)) if raw.isdigit() else 1
 
 
+DATA_TYPES = {1: "text", 2: "number", 3: "yes/no", 4: "date", 5: "list"}
+# How much event data the events view lists: the busiest events, and per property its most
+# frequent values (the rest is summed up as "n more").
+DATA_EVENTS, DATA_VALUES = 8, 8
+
+
+def _datum(value: Any, data_type: Any) -> Any:
+    """Numbers as people write them: `49.5000` (the stored text) shows as 49.5."""
+    if data_type == 2 and isinstance(value, str) and "." in value:
+        return value.rstrip("0").rstrip(".")
+    return value
+
+
+def event_properties(view: View) -> list[dict[str, Any]]:
+    """Custom event data of the period, per event name: its properties, each with its most
+    frequent values and their counts (the analytics API's `/event-data/*` queries)."""
+    store = view.web.dashboard.context.store.events
+    # `/event-data/properties`: it ignores the `event` parameter, which may be a filter here.
+    rows = eventdata.event_data_properties(store, view.request())
+    per_event: dict[str, int] = {}
+    for row in rows:
+        per_event[row["eventName"]] = per_event.get(row["eventName"], 0) + int(row["total"])
+    names = sorted(per_event, key=lambda name: (-per_event[name], name))[:DATA_EVENTS]
+    # As in the API, `event` both names the event and filters on it.
+    answers = parallel(*(
+        (lambda name=name: eventdata.event_data_events(store, view.request(event=name)))
+        for name in names))
+    shown = []
+    for name, answer in zip(names, answers, strict=True):
+        properties: dict[tuple[str, Any], dict[str, Any]] = {}
+        for row in answer:
+            key = (row["propertyName"], row["dataType"])
+            entry = properties.setdefault(key, {
+                "name": row["propertyName"], "type": DATA_TYPES.get(row["dataType"], ""),
+                "total": 0, "values": [], "more": 0})
+            count = int(row["total"])
+            entry["total"] += count
+            if len(entry["values"]) < DATA_VALUES:
+                entry["values"].append({"value": _datum(row["propertyValue"], row["dataType"]),
+                                        "count": count})
+            else:
+                entry["more"] += 1
+        for entry in properties.values():
+            entry["values"].sort(key=lambda item: (-item["count"], str(item["value"])))
+            for item in entry["values"]:
+                item["percent"] = 100.0 * item["count"] / entry["total"] if entry["total"] else 0
+        shown.append({"event": name, "total": per_event[name],
+                      "properties": sorted(properties.values(), key=lambda e: e["name"])})
+    return shown
+
+
 def events_page(web: WebRequest) -> Response:
     site = _site(web)
     view = View(web, site, f"{site.base}/events")
@@ -379,6 +439,7 @@ def events_page(web: WebRequest) -> Response:
         lambda: events.event_log(store, listing_request),
         lambda: metric_rows(view, "event", 8),
     )
+    data = event_properties(view)
     buckets = view.period.buckets()
     chart_series = []
     for row in names[:6]:
@@ -392,7 +453,8 @@ def events_page(web: WebRequest) -> Response:
                              view.period.unit, f"Events, {view.period.label}")
     return web.render("analytics/events.html", section="websites", site=site, view=view,
                       tab="events", chart=chart, names=_table(view, "event", names, 0),
-                      listing=listing, page=page, search=search, presets=period.PRESETS)
+                      listing=listing, page=page, search=search, presets=period.PRESETS,
+                      event_data=data)
 
 
 def sessions_page(web: WebRequest) -> Response:

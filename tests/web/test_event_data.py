@@ -1,0 +1,94 @@
+"""Custom event data in the events view: per event name, its properties with values and counts."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.server_process import CHROME_UA, ServerProcess
+from tests.web.conftest import api_token, log_in, logged_in_client, screenshot
+
+SIGNUPS = [{"plan": "pro", "seats": 3}, {"plan": "pro", "seats": 5}, {"plan": "free", "seats": 1}]
+
+
+def _send(server: ServerProcess, website_id: str, name: str | None,
+          data: dict[str, object] | None = None) -> None:
+    payload: dict[str, object] = {"website": website_id, "url": "/pricing",
+                                  "hostname": "shop.test", "language": "en"}
+    if name:
+        payload |= {"name": name, "data": data or {}}
+    answer = httpx.post(f"{server.base_url}/api/send", headers={"User-Agent": CHROME_UA},
+                        json={"type": "event", "payload": payload})
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.fixture(scope="module")
+def shop(dashboard_server: ServerProcess) -> str:
+    """A website with page views and custom events, some of them carrying data."""
+    made = httpx.post(f"{dashboard_server.base_url}/api/websites",
+                      headers={"authorization": f"Bearer {api_token(dashboard_server)}"},
+                      json={"name": "Shop", "domain": "shop.test"})
+    website_id: str = made.json()["id"]
+    _send(dashboard_server, website_id, None)
+    for data in SIGNUPS:
+        _send(dashboard_server, website_id, "signup", data)
+    _send(dashboard_server, website_id, "checkout", {"total": 49.5, "coupon": "MAY"})
+    _send(dashboard_server, website_id, "newsletter")  # no data: not listed with properties
+    return website_id
+
+
+def _events_page(page: Page, url: str, text: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        page.goto(url)
+        if text in page.locator(".event-data").inner_text():
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"{text!r} never appeared in the event data of {url}")
+        time.sleep(0.3)
+
+
+def test_the_events_view_lists_event_properties(
+        browser: Browser, dashboard_server: ServerProcess, shop: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = log_in(context, dashboard_server)
+    url = f"{dashboard_server.base_url}/websites/{shop}/events?range=today"
+    _events_page(page, url, "checkout")
+    signup = page.locator(".event-data table", has=page.locator("caption", has_text="signup"))
+    expect(signup).to_have_count(1)
+    plan = signup.locator("tbody", has=page.locator("th", has_text="plan"))
+    expect(plan.locator("td.bar")).to_have_text(["pro", "free"])
+    expect(plan.locator("td.num:not(.share)")).to_have_text(["2", "1"])
+    expect(plan.locator("td.share")).to_have_text(["67%", "33%"])
+    seats = signup.locator("tbody", has=page.locator("th", has_text="seats"))
+    expect(seats.locator("th")).to_contain_text("number")
+    expect(seats.locator("td.bar")).to_have_text(["1", "3", "5"])
+    checkout = page.locator(".event-data table", has=page.locator("caption",
+                                                                  has_text="checkout"))
+    expect(checkout).to_contain_text("MAY")
+    expect(checkout.locator("td.bar")).to_have_text(["MAY", "49.5"])
+    expect(page.locator(".event-data caption", has_text="newsletter")).to_have_count(0)
+    screenshot(page, "events-data")
+
+    # A filter on the event narrows the properties to that event.
+    page.goto(f"{url}&event=eq.checkout")
+    expect(page.locator(".event-data caption")).to_have_count(1)
+    expect(page.locator(".event-data caption")).to_contain_text("checkout")
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    small = log_in(phone, dashboard_server)
+    small.goto(url)
+    assert small.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(small, "events-data-phone-dark")
+    phone.close()
+    context.close()
+
+
+def test_an_empty_period_says_so(dashboard_server: ServerProcess, shop: str) -> None:
+    client = logged_in_client(dashboard_server)
+    answer = client.get(f"/websites/{shop}/events?range=custom&start=2001-01-01&end=2001-01-02")
+    assert answer.status_code == 200
+    assert "No custom event carried data in this period." in answer.text
