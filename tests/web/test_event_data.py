@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import httpx
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.server_process import CHROME_UA, ServerProcess
-from tests.web.conftest import api_token, log_in, logged_in_client, screenshot
+from tests.web.conftest import api_token, csrf_of, log_in, logged_in_client, screenshot
 
 SIGNUPS = [{"plan": "pro", "seats": 3}, {"plan": "pro", "seats": 5}, {"plan": "free", "seats": 1}]
 
@@ -92,3 +93,46 @@ def test_an_empty_period_says_so(dashboard_server: ServerProcess, shop: str) -> 
     answer = client.get(f"/websites/{shop}/events?range=custom&start=2001-01-01&end=2001-01-02")
     assert answer.status_code == 200
     assert "No custom event carried data in this period." in answer.text
+
+
+def test_the_share_page_shows_the_events_view_read_only(
+        browser: Browser, dashboard_server: ServerProcess, shop: str) -> None:
+    client = logged_in_client(dashboard_server)
+    settings = f"/settings/websites/{shop}"
+    made = client.post(f"{settings}/shares", data={"csrf": csrf_of(client.get(settings).text),
+                                                   "name": "Public"})
+    assert made.status_code == 303
+    slug = re.findall(r'/share/([A-Za-z0-9]+)"', client.get(settings).text)[0]
+    # A share made through the API without parameters opens the overview only.
+    bare = httpx.post(f"{dashboard_server.base_url}/api/websites/{shop}/shares",
+                      headers={"authorization": f"Bearer {api_token(dashboard_server)}"},
+                      json={"name": "Overview only"}).json()["slug"]
+
+    anonymous = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = anonymous.new_page()
+    page.goto(f"{dashboard_server.base_url}/share/{slug}?range=today")
+    views = page.get_by_role("navigation", name="Shared views")
+    views.get_by_role("link", name="Events").click()
+    page.wait_for_url(re.compile(rf".*/share/{slug}/events\?range=today$"))
+    expect(views.get_by_role("link", name="Events")).to_have_attribute("aria-current", "page")
+    expect(page.locator(".event-data caption", has_text="signup")).to_have_count(1)
+    expect(page.locator("table").last).to_contain_text("checkout")
+    # Read-only: no session pages, no settings, no other views.
+    expect(page.locator("a[href*='/sessions/']")).to_have_count(0)
+    for name in ("Settings", "Sessions", "Realtime", "Reports"):
+        expect(page.get_by_role("link", name=name)).to_have_count(0)
+    screenshot(page, "share-events")
+    # Click an event: the filter stays on the share's events view.
+    page.locator(".metric a", has_text="signup").first.click()
+    page.wait_for_url(re.compile(rf".*/share/{slug}/events\?.*event=eq\.signup.*"))
+    expect(page.locator(".event-data caption")).to_have_count(1)
+    csv = anonymous.request.get(f"{dashboard_server.base_url}/share/{slug}/events.csv"
+                                "?range=today")
+    assert csv.ok and "signup" in csv.text()
+
+    page.goto(f"{dashboard_server.base_url}/share/{bare}?range=today")
+    expect(page.locator(".stat .value").first).to_be_visible()
+    expect(views).to_have_count(0)
+    answer = page.goto(f"{dashboard_server.base_url}/share/{bare}/events?range=today")
+    assert answer is not None and answer.status == 404
+    anonymous.close()

@@ -88,6 +88,8 @@ class Site:
     auth: Auth
     base: str  # the URL prefix of its views: /websites/<id> or /share/<slug>
     shared: bool = False
+    # The views a share link opens (its `parameters`); a logged-in user sees them all.
+    views: frozenset[str] = frozenset({"overview", "events"})
 
 
 class View:
@@ -176,7 +178,21 @@ def _shared_site(web: WebRequest) -> Site:
         raise PageError(404, "No such website.")
     row = entity[1]
     return Site(website_id, row["name"], row.get("domain") or "", auth, f"/share/{slug}",
-                shared=True)
+                shared=True, views=shared_views(share.get("parameters")))
+
+
+def shared_views(parameters: Any) -> frozenset[str]:
+    """The overview always; the events view when the share's parameters turn it on (the
+    dashboard's share links do: `{"overview": true, "events": true}`)."""
+    extra = {"events"} if isinstance(parameters, dict) and parameters.get("events") else set()
+    return frozenset({"overview", *extra})
+
+
+def _shared_view(web: WebRequest, name: str) -> Site:
+    site = _shared_site(web)
+    if name not in site.views:
+        raise PageError(404, "This share link does not show that view.")
+    return site
 
 
 # --- overview -----------------------------------------------------------------------------------
@@ -426,8 +442,8 @@ def event_properties(view: View) -> list[dict[str, Any]]:
     return shown
 
 
-def events_page(web: WebRequest) -> Response:
-    site = _site(web)
+def events_page(web: WebRequest, site: Site | None = None) -> Response:
+    site = site or _site(web)
     view = View(web, site, f"{site.base}/events")
     store = web.dashboard.context.store.events
     page = _page_number(web)
@@ -505,8 +521,12 @@ def export_sessions(web: WebRequest) -> Response:
                         [[row.get(name) for name in header] for row in listing["data"]])
 
 
-def export_events(web: WebRequest) -> Response:
-    site = _site(web)
+def shared_events(web: WebRequest) -> Response:
+    return events_page(web, _shared_view(web, "events"))
+
+
+def export_events(web: WebRequest, site: Site | None = None) -> Response:
+    site = site or _site(web)
     view = View(web, site, f"{site.base}/events")
     listing = events.event_log(web.dashboard.context.store.events,
                                view.request(page="1", pageSize="1000"))
@@ -533,6 +553,10 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
         Route("/share/{slug}", page(shared_overview, login=False), methods=get),
         Route("/share/{slug}/table/{metric}", page(shared_table, login=False), methods=get),
         Route("/share/{slug}/export/{metric}", page(shared_export, login=False), methods=get),
+        Route("/share/{slug}/events", page(shared_events, login=False), methods=get),
+        Route("/share/{slug}/events.csv",
+              page(lambda web: export_events(web, _shared_view(web, "events")), login=False),
+              methods=get),
     ]
 
 
