@@ -74,7 +74,12 @@ def funnel(store: EventStore, request: AnalyticsRequest, steps: list[Step],
                 E.created_at >= previous.c.created_at,
                 E.created_at <= previous.c.created_at + window,
             )
-        previous = query.distinct().cte(f"level{number}")
+        # Level 1 is every matching row (duplicates only repeat join rows that the DISTINCT
+        # of level 2 removes; it is most of the window when step 1 is a common page); later
+        # levels are joins and keep one row per (session, time).
+        if previous is not None:
+            query = query.distinct()
+        previous = query.cte(f"level{number}")
         levels.append(previous)
     counts = union_all(*(
         select(literal(number).label("level"),
