@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import DIMENSIONS, E, const, not_self_referral, text
-from umami_server.queries.render import fetch_one, first_by, last_by
+from umami_server.queries.render import arrival_order, fetch_one, first_by, last_by
 from umami_server.queries.reports.base import top_values
 from umami_server.queries.request import AnalyticsRequest
 from umami_server.queries.rows import Rows, conditions, in_window
@@ -55,14 +55,24 @@ def attribution(store: EventStore, request: AnalyticsRequest, model: str, step_t
     rows = in_window(request.website_id, request.window)
     if model == "last-click":
         rows.append(E.created_at < conversions.c.max_dt)
-    touch = (
+    # The touch row of each converting session, by storage position (one aggregate of one
+    # column), then read once: the seven touch columns come from one row per session instead
+    # of seven first/last-by aggregates over every row of those sessions.
+    position = (
         select(E.session_id.label("session_id"),
-               *(pick(expression, E.created_at).label(key)
-                 for key, expression in _touch_columns().items()))
+               pick(arrival_order(), E.created_at).label("position"))
         .join_from(E.event_id.table, conversions,
                    and_(conversions.c.session_id == E.session_id))
         .where(*rows)
         .group_by(E.session_id)
+        .cte("touch_row")
+    )
+    touch = (
+        select(E.session_id.label("session_id"),
+               *(expression.label(key) for key, expression in _touch_columns().items()))
+        .join_from(E.event_id.table, position, and_(arrival_order() == position.c.position,
+                                                    E.session_id == position.c.session_id))
+        .where(*in_window(request.website_id, request.window))
         .cte("touch")
     )
     found = top_values(store, select(), {key: touch.c[key] for key in _touch_columns()})
