@@ -1,7 +1,7 @@
 """Dashboard benchmark: how long the server takes to render the main pages of a busy website.
 
-Fills a data directory with `umami-server demo`'s generator (the same data as bench/query.py,
-whose `fill` it reuses, so `--keep` directories are shared), starts `umami-server serve`, logs in
+Fills a data directory with `umami-server demo`'s generator (bench/harness.py, as bench/query.py
+does, so `--keep` directories are shared), starts `umami-server serve`, logs in
 through the login form and times whole HTML responses (every query of the page included) over
 `--runs` requests after two warm-up ones. The issue's bar: the overview of a website with 10 M
 events in under 1 s. Prints a Markdown table.
@@ -11,23 +11,23 @@ events in under 1 s. Prints a Markdown table.
 
 from __future__ import annotations
 
-import argparse
 import re
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import httpx
+from harness import (
+    ADMIN_PASSWORD,
+    THREADS,
+    bench_server,
+    demo_website,
+    percentile,
+    run_from_command_line,
+    timed_ms,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from query import ADMIN_PASSWORD, THREADS, fill, percentile  # noqa: E402
-
-from tests.server_process import ServerProcess  # noqa: E402
+from tests.server_process import ServerProcess
 
 PAGES = (
     ("overview, last 24 h", "?range=24h"),
@@ -55,25 +55,20 @@ def time_pages(server: ServerProcess, website: str, runs: int) -> dict[str, list
     timings: dict[str, list[float]] = {}
     for label, suffix in PAGES:
         path = f"/websites/{website}{suffix}"
-        samples = []
-        for attempt in range(runs + 2):
-            started = time.perf_counter()
+
+        def load(path: str = path) -> None:
             answer = client.get(path)
-            elapsed = (time.perf_counter() - started) * 1000
             assert answer.status_code == 200, (path, answer.status_code)
-            if attempt >= 2:
-                samples.append(elapsed)
-        timings[label] = samples
+
+        timings[label] = timed_ms(load, runs)
     client.close()
     return timings
 
 
 def run_size(root: Path, events: int, runs: int) -> None:
     data_dir = root / f"events-{events}"
-    website = fill(data_dir, events)
-    env = {"UMAMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "DUCKDB_THREADS": THREADS,
-           "DUCKDB_MEMORY_LIMIT": "4GB"}
-    server = ServerProcess(data_dir, env).start(timeout=120)
+    website = demo_website(data_dir, events)
+    server = bench_server(data_dir)
     try:
         timings = time_pages(server, website, runs)
     finally:
@@ -88,22 +83,5 @@ def run_size(root: Path, events: int, runs: int) -> None:
     sys.stdout.flush()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000000")
-    parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--keep", type=Path,
-                        help="data directory root to keep and reuse (default: a temporary one)")
-    options = parser.parse_args()
-    sizes = [int(size) for size in options.sizes.split(",")]
-    if options.keep:
-        for size in sizes:
-            run_size(options.keep, size, options.runs)
-        return
-    with tempfile.TemporaryDirectory(prefix="umami-dashboard-bench-") as root:
-        for size in sizes:
-            run_size(Path(root), size, options.runs)
-
-
 if __name__ == "__main__":
-    main()
+    run_from_command_line(__doc__.splitlines()[0], "10000000", 10, run_size)

@@ -14,28 +14,24 @@ now, so start it the same day).
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
 import sys
-import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
-import httpx
+from harness import (
+    ANALYTICS_FILE,
+    THREADS,
+    api_client,
+    bench_server,
+    demo_website,
+    percentile,
+    plain_sql_ms,
+    run_from_command_line,
+    timed_ms,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.server_process import ServerProcess  # noqa: E402
-from umami_server.demo import write_demo  # noqa: E402
-from umami_server.storage.embedded.store import ANALYTICS_FILE, METADATA_FILE  # noqa: E402
-from umami_server.storage.metadata_store import MetadataStore  # noqa: E402
-
-ADMIN_PASSWORD = "bench-admin-password"
-THREADS = str(os.cpu_count() or 2)
+from tests.server_process import ServerProcess
 
 WHERE = ("website_id = $site AND created_at BETWEEN $start AND $end "
          "AND event_type NOT IN (2, 5)")
@@ -71,82 +67,33 @@ CASES = [
 ]
 
 
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def fill(data_dir: Path, events: int) -> str:
-    marker = data_dir / "bench-website-id"
-    if marker.exists():  # --keep of an earlier run: reuse its data
-        return marker.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    metadata = MetadataStore.open_sqlite(data_dir / METADATA_FILE)
-    try:
-        website = metadata.create_website("Bench", "example.com")["website_id"]
-    finally:
-        metadata.close()
-    started = time.perf_counter()
-    write_demo(data_dir / ANALYTICS_FILE, website, events, 30)
-    print(f"# demo: {events:,} events in {time.perf_counter() - started:.0f} s", flush=True)
-    marker.write_text(website)
-    return website
-
-
 def time_http(server: ServerProcess, website: str, window: dict[str, int],
               runs: int) -> dict[str, list[float]]:
-    login = httpx.post(f"{server.base_url}/api/auth/login",
-                       json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30)
-    token = login.json()["token"]
     timings: dict[str, list[float]] = {}
-    with httpx.Client(base_url=server.base_url, timeout=120,
-                      headers={"Authorization": f"Bearer {token}"}) as client:
+    with api_client(server, timeout=120) as client:
         for label, path, params, _ in CASES:
             url = f"/api/websites/{website}/{path}"
-            for _ in range(2):
-                response = client.get(url, params={**window, **params})
-                assert response.status_code == 200, response.text
-            samples = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                client.get(url, params={**window, **params}).raise_for_status()
-                samples.append((time.perf_counter() - started) * 1000)
-            timings[label] = samples
-    return timings
-
-
-def time_sql(analytics_file: Path, website: str, start: datetime, end: datetime,
-             runs: int) -> dict[str, list[float]]:
-    timings: dict[str, list[float]] = {}
-    with duckdb.connect(str(analytics_file), read_only=True,
-                        config={"threads": int(THREADS)}) as db:
-        for label, _, _, sql in CASES:
-            parameters = {"site": website, "start": start, "end": end}
-            for _ in range(2):
-                db.execute(sql, parameters).fetchall()
-            samples = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                db.execute(sql, parameters).fetchall()
-                samples.append((time.perf_counter() - started) * 1000)
-            timings[label] = samples
+            response = client.get(url, params={**window, **params})
+            assert response.status_code == 200, response.text
+            timings[label] = timed_ms(
+                lambda url=url, params=params: client.get(
+                    url, params={**window, **params}).raise_for_status(), runs)
     return timings
 
 
 def run_size(root: Path, events: int, runs: int) -> None:
     data_dir = root / f"events-{events}"
-    website = fill(data_dir, events)
+    website = demo_website(data_dir, events)
     end = datetime.now(UTC)
     start = end - timedelta(days=30)
     window = {"startAt": int(start.timestamp() * 1000), "endAt": int(end.timestamp() * 1000)}
-    env = {"UMAMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "DUCKDB_THREADS": THREADS,
-           "DUCKDB_MEMORY_LIMIT": "4GB"}
-    server = ServerProcess(data_dir, env).start(timeout=120)
+    server = bench_server(data_dir)
     try:
         http = time_http(server, website, window, runs)
     finally:
         server.stop()
-    sql = time_sql(data_dir / ANALYTICS_FILE, website, start, end, runs)
+    sql = plain_sql_ms(data_dir / ANALYTICS_FILE, [(label, sql) for label, *_, sql in CASES],
+                       {"site": website, "start": start, "end": end}, runs)
     print(f"\n### {events:,} events, 30 days, {THREADS} DuckDB threads, {runs} runs\n")
     print("| endpoint | HTTP p50 ms | HTTP p95 ms | plain SQL p50 ms | ratio |")
     print("|---|---|---|---|---|")
@@ -158,22 +105,5 @@ def run_size(root: Path, events: int, runs: int) -> None:
     sys.stdout.flush()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000000,10000000")
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--keep", type=Path,
-                        help="data directory root to keep and reuse (default: a temporary one)")
-    options = parser.parse_args()
-    sizes = [int(size) for size in options.sizes.split(",")]
-    if options.keep:
-        for size in sizes:
-            run_size(options.keep, size, options.runs)
-        return
-    with tempfile.TemporaryDirectory(prefix="umami-query-bench-") as root:
-        for size in sizes:
-            run_size(Path(root), size, options.runs)
-
-
 if __name__ == "__main__":
-    main()
+    run_from_command_line(__doc__.splitlines()[0], "1000000,10000000", 15, run_size)

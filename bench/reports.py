@@ -13,29 +13,27 @@ does (the floor the query layer and HTTP add to). Prints a Markdown table.
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
 import sys
-import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import httpx
+from harness import (
+    ANALYTICS_FILE,
+    THREADS,
+    api_client,
+    bench_server,
+    demo_website,
+    percentile,
+    plain_sql_ms,
+    run_from_command_line,
+    timed_ms,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tests.server_process import ServerProcess
 
-from tests.server_process import ServerProcess  # noqa: E402
-from umami_server.demo import write_demo  # noqa: E402
-from umami_server.storage.embedded.store import ANALYTICS_FILE, METADATA_FILE  # noqa: E402
-from umami_server.storage.metadata_store import MetadataStore  # noqa: E402
-
-ADMIN_PASSWORD = "bench-admin-password"
-THREADS = str(os.cpu_count() or 2)
 IN_RANGE = "website_id = $site AND created_at BETWEEN $start AND $end"
 E_IN_RANGE = "e.website_id = $site AND e.created_at BETWEEN $start AND $end"
 
@@ -115,91 +113,44 @@ AUGMENT = [
 ]
 
 
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def fill(data_dir: Path, events: int) -> str:
-    marker = data_dir / "bench-website-id"
-    if marker.exists():  # --keep of an earlier run: reuse its data
-        return marker.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    metadata = MetadataStore.open_sqlite(data_dir / METADATA_FILE)
-    try:
-        website = metadata.create_website("Bench", "example.com")["website_id"]
-    finally:
-        metadata.close()
-    started = time.perf_counter()
-    write_demo(data_dir / ANALYTICS_FILE, website, events, 30)
-    with duckdb.connect(str(data_dir / ANALYTICS_FILE)) as db:
+def add_vitals_and_revenue(analytics_file: Path) -> str:
+    """The demo has neither web vitals nor revenue rows; derive some so those reports work."""
+    with duckdb.connect(str(analytics_file)) as db:
         for statement in AUGMENT:
             db.execute(statement)
         vitals = db.execute("SELECT count(*) FROM website_event WHERE event_type = 5").fetchone()
         paid = db.execute("SELECT count(*) FROM revenue").fetchone()
-    print(f"# demo: {events:,} events ({vitals[0]:,} web vitals, {paid[0]:,} revenue rows) "
-          f"in {time.perf_counter() - started:.0f} s", flush=True)
-    marker.write_text(website)
-    return website
+    return f"{vitals[0]:,} web vitals, {paid[0]:,} revenue rows"
 
 
 def time_http(server: ServerProcess, website: str, window: dict[str, int],
               runs: int) -> dict[str, list[float]]:
-    login = httpx.post(f"{server.base_url}/api/auth/login",
-                       json={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30)
-    token = login.json()["token"]
     timings: dict[str, list[float]] = {}
-    with httpx.Client(base_url=server.base_url, timeout=300,
-                      headers={"Authorization": f"Bearer {token}"}) as client:
+    with api_client(server, timeout=300) as client:
         for label, report, parameters, _ in CASES:
             body = {"websiteId": website, "type": report, "filters": {},
                     "parameters": {**window, **parameters}}
-            for _ in range(2):
-                response = client.post(f"/api/reports/{report}", json=body)
-                assert response.status_code == 200, response.text
-            samples = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                client.post(f"/api/reports/{report}", json=body).raise_for_status()
-                samples.append((time.perf_counter() - started) * 1000)
-            timings[label] = samples
-    return timings
-
-
-def time_sql(analytics_file: Path, website: str, start: datetime, end: datetime,
-             runs: int) -> dict[str, list[float]]:
-    timings: dict[str, list[float]] = {}
-    with duckdb.connect(str(analytics_file), read_only=True,
-                        config={"threads": int(THREADS)}) as db:
-        for label, _, _, sql in CASES:
-            if sql is None:
-                continue
-            parameters = {"site": website, "start": start, "end": end}
-            for _ in range(2):
-                db.execute(sql, parameters).fetchall()
-            samples = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                db.execute(sql, parameters).fetchall()
-                samples.append((time.perf_counter() - started) * 1000)
-            timings[label] = samples
+            response = client.post(f"/api/reports/{report}", json=body)
+            assert response.status_code == 200, response.text
+            timings[label] = timed_ms(
+                lambda report=report, body=body: client.post(
+                    f"/api/reports/{report}", json=body).raise_for_status(), runs)
     return timings
 
 
 def run_size(root: Path, events: int, runs: int) -> None:
     data_dir = root / f"events-{events}"
-    website = fill(data_dir, events)
+    website = demo_website(data_dir, events, extend=add_vitals_and_revenue)
     end = datetime.now(UTC)
     start = end - timedelta(days=30)
     window = {"startDate": int(start.timestamp() * 1000), "endDate": int(end.timestamp() * 1000)}
-    env = {"UMAMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "DUCKDB_THREADS": THREADS,
-           "DUCKDB_MEMORY_LIMIT": "4GB"}
-    server = ServerProcess(data_dir, env).start(timeout=120)
+    server = bench_server(data_dir)
     try:
         http = time_http(server, website, window, runs)
     finally:
         server.stop()
-    sql = time_sql(data_dir / ANALYTICS_FILE, website, start, end, runs)
+    sql = plain_sql_ms(data_dir / ANALYTICS_FILE, [(label, sql) for label, *_, sql in CASES],
+                       {"site": website, "start": start, "end": end}, runs)
     print(f"\n### {events:,} events, 30 days, {THREADS} DuckDB threads, {runs} runs\n")
     print("| report | HTTP p50 ms | HTTP p95 ms | plain SQL p50 ms | ratio |")
     print("|---|---|---|---|---|")
@@ -214,22 +165,5 @@ def run_size(root: Path, events: int, runs: int) -> None:
     sys.stdout.flush()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--sizes", default="1000000")
-    parser.add_argument("--runs", type=int, default=9)
-    parser.add_argument("--keep", type=Path,
-                        help="data directory root to keep and reuse (default: a temporary one)")
-    options = parser.parse_args()
-    sizes = [int(size) for size in options.sizes.split(",")]
-    if options.keep:
-        for size in sizes:
-            run_size(options.keep, size, options.runs)
-        return
-    with tempfile.TemporaryDirectory(prefix="umami-report-bench-") as root:
-        for size in sizes:
-            run_size(Path(root), size, options.runs)
-
-
 if __name__ == "__main__":
-    main()
+    run_from_command_line((__doc__ or "").splitlines()[0], "1000000", 9, run_size)
