@@ -50,7 +50,7 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 20.0) -> ServerProcess:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)  # the server makes data_dir
         output = self.output_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "umami_server.cli", "serve", "--port", str(self.port),

@@ -43,6 +43,8 @@ def test_first_start_creates_admin_secret_and_prints_password_once(tmp_path):
     assert re.search(r"username 'admin', password '[^']{12,}'", first_output)
     secret_file = data_dir / "app-secret"
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    # The directory holds password and token hashes: its owner only.
+    assert stat.S_IMODE(data_dir.stat().st_mode) & 0o077 == 0
     secret = secret_file.read_text()
     server.start()
     server.stop()

@@ -47,9 +47,9 @@ def _fail(message: str) -> NoReturn:
 
 def _metadata(settings: Settings) -> MetadataStore:
     # Only the SQLite metadata file: it allows other processes, so this works while serving.
-    from umami_server.storage.embedded.store import METADATA_FILE
+    from umami_server.storage.embedded.store import METADATA_FILE, create_data_dir
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    create_data_dir(settings.data_dir)
     return MetadataStore.open_sqlite(settings.data_dir / METADATA_FILE)
 
 

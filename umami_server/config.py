@@ -185,7 +185,7 @@ class Settings:
         """
         if self.app_secret:
             return self.app_secret
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = self.data_dir / SECRET_FILE_NAME
         if path.exists():
             value = path.read_text(encoding="utf-8").strip()

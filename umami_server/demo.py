@@ -273,7 +273,7 @@ def run_with_progress(data_dir: Path, website_id: str, events: int, days: int,
 
     if events < 1 or days < 1:
         raise ValueError("--events and --days must be at least 1")
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     metadata = MetadataStore.open_sqlite(data_dir / METADATA_FILE)
     try:
         known = metadata.get_entity(website_id) if hasattr(metadata, "get_entity") else (

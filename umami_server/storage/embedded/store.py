@@ -23,6 +23,14 @@ INGEST_LOG_FILE = "ingest-log.sqlite"
 METADATA_FILE = "metadata.sqlite"
 
 
+def create_data_dir(data_dir: Path) -> None:
+    """Create the data directory readable by its owner only: it holds password and token hashes.
+
+    An existing directory keeps the permissions its owner gave it.
+    """
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
 class StoreLocked(RuntimeError):
     """Another process already serves this data directory."""
 
@@ -95,7 +103,7 @@ class EmbeddedStore:
         max_queued: int = 20000,
         copy_interval_seconds: float = 0.5,
     ) -> EmbeddedStore:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        create_data_dir(data_dir)
         metadata = MetadataStore.open_sqlite(data_dir / METADATA_FILE)
         events = EmbeddedEventStore(
             data_dir, memory_limit, threads, max_queued, copy_interval_seconds
