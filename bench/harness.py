@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -95,6 +96,23 @@ def plain_sql_ms(analytics_file: Path, cases: Iterable[tuple[str, str | None]],
                 timings[label] = timed_ms(
                     lambda sql=sql: db.execute(sql, parameters).fetchall(), runs)
     return timings
+
+
+def print_against_baseline(events: int, runs: int, kind: str, labels: Iterable[str],
+                           http: dict[str, list[float]], sql: dict[str, list[float]]) -> None:
+    """A Markdown table: HTTP p50/p95 per case next to its plain-SQL p50 (when it has one)."""
+    print(f"\n### {events:,} events, 30 days, {THREADS} DuckDB threads, {runs} runs\n")
+    print(f"| {kind} | HTTP p50 ms | HTTP p95 ms | plain SQL p50 ms | ratio |")
+    print("|---|---|---|---|---|")
+    for label in labels:
+        p50 = statistics.median(http[label])
+        if label in sql:
+            base = statistics.median(sql[label])
+            baseline = f"{base:.0f} | {p50 / base:.1f}×"
+        else:
+            baseline = "— | —"
+        print(f"| {label} | {p50:.0f} | {percentile(http[label], 0.95):.0f} | {baseline} |")
+    sys.stdout.flush()
 
 
 def run_from_command_line(description: str, default_sizes: str, default_runs: int,

@@ -14,19 +14,16 @@ now, so start it the same day).
 
 from __future__ import annotations
 
-import statistics
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from harness import (
     ANALYTICS_FILE,
-    THREADS,
     api_client,
     bench_server,
     demo_website,
-    percentile,
     plain_sql_ms,
+    print_against_baseline,
     run_from_command_line,
     timed_ms,
 )
@@ -94,15 +91,7 @@ def run_size(root: Path, events: int, runs: int) -> None:
         server.stop()
     sql = plain_sql_ms(data_dir / ANALYTICS_FILE, [(label, sql) for label, *_, sql in CASES],
                        {"site": website, "start": start, "end": end}, runs)
-    print(f"\n### {events:,} events, 30 days, {THREADS} DuckDB threads, {runs} runs\n")
-    print("| endpoint | HTTP p50 ms | HTTP p95 ms | plain SQL p50 ms | ratio |")
-    print("|---|---|---|---|---|")
-    for label, *_ in CASES:
-        p50 = statistics.median(http[label])
-        base = statistics.median(sql[label])
-        print(f"| {label} | {p50:.0f} | {percentile(http[label], 0.95):.0f} | {base:.0f} | "
-              f"{p50 / base:.1f}× |")
-    sys.stdout.flush()
+    print_against_baseline(events, runs, "endpoint", [label for label, *_ in CASES], http, sql)
 
 
 if __name__ == "__main__":
