@@ -186,6 +186,12 @@ class World:
     def post(self, report: str, body: Any) -> httpx.Response:
         return self.admin.post(f"/api/reports/{report}", body)
 
+    def saved(self, site: str, kind: str, parameters: dict[str, Any]) -> str:
+        """A segment or cohort (`kind`) of the site, stored through the websites API; its id."""
+        created = self.admin.ok("POST", f"/api/websites/{self.sites[site]}/segments", {
+            "type": kind, "name": f"{kind} of {site}", "parameters": parameters})
+        return str(created["id"])
+
 
 def _wait_until_stored(admin: Api, site: str, expected: int) -> None:
     deadline = time.monotonic() + 15

@@ -35,6 +35,7 @@ from umami_server.queries.reports import (
 )
 from umami_server.queries.reports.base import instant, report_request
 from umami_server.queries.request import AnalyticsRequest, reset_at_of
+from umami_server.queries.segments import SegmentLookup
 from umami_server.storage.interface import EventStore
 
 logger = logging.getLogger("umami_server.api")
@@ -181,8 +182,10 @@ REPORTS: dict[str, tuple[type[DateRange], Run, bool]] = {
 _ANY_ID = "00000000-0000-0000-0000-000000000000"
 
 
-def _request(body: Any, reset_at: datetime | None) -> AnalyticsRequest:
-    return report_request(body.websiteId, body.filters, body.parameters.model_dump(), reset_at)
+def _request(body: Any, reset_at: datetime | None,
+             segments: SegmentLookup | None = None) -> AnalyticsRequest:
+    return report_request(body.websiteId, body.filters, body.parameters.model_dump(), reset_at,
+                          segments)
 
 
 def _body_schema(report_type: str, parameters: type[DateRange]) -> type[Schema]:
@@ -213,8 +216,10 @@ def _handler(report_type: str) -> Callable[[ApiCall], Any]:
         body = call.body
         require(can.can_view_website(call.auth, services.store, body.websiteId))
         reset_at = reset_at_of(services.store, body.websiteId) if clamped else None
+        # Saved segments and cohorts apply to every report, journey included (§1.7, §4).
+        segments = getattr(services.store, "get_segment", None)
         try:
-            return run(services.events, _request(body, reset_at), body.parameters)
+            return run(services.events, _request(body, reset_at, segments), body.parameters)
         except QueryError as error:
             raise bad_request(**error.tree) from None
         except (duckdb.InvalidInputException, duckdb.ConversionException) as error:

@@ -2,7 +2,9 @@
 
 A report runs on an `AnalyticsRequest` like the analytics endpoints: the website, the window from
 `parameters.startDate/endDate` (clamped by resetAt except for journeys), the bucket unit and zone
-(used verbatim, default `day`), and the `filters` object parsed by the shared filter module.
+(used verbatim, default `day`), and the `filters` object parsed by the shared filter module, with
+its saved `segment` / `cohort` folded in by the shared segments module (every report, journey
+included).
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from umami_server.queries.errors import QueryError
 from umami_server.queries.filters import VALIDATED_KEYS, parse_filters
 from umami_server.queries.render import fetch
 from umami_server.queries.request import AnalyticsRequest, Window, website_uuid
+from umami_server.queries.segments import SegmentLookup, apply_segments
 from umami_server.queries.timebuckets import UNITS, parse_timezone
 from umami_server.storage.interface import EventStore
 
 # Keys a report's `filters` object may carry (no digit-suffixed repeats in reports).
-REPORT_FILTER_KEYS = VALIDATED_KEYS | {"eventType", "match", "excludeBounce"}
+REPORT_FILTER_KEYS = VALIDATED_KEYS | {"eventType", "match", "excludeBounce", "segment", "cohort"}
 
 
 def instant(value: Any, name: str) -> datetime:
@@ -77,23 +80,37 @@ def report_filters(filters: Mapping[str, Any]) -> dict[str, str]:
 
 
 def report_request(website_id: str, filters: Mapping[str, Any], parameters: Mapping[str, Any],
-                   reset_at: datetime | None = None) -> AnalyticsRequest:
-    """The shared request of a report; raises QueryError (400) on malformed input."""
+                   reset_at: datetime | None = None,
+                   segments: SegmentLookup | None = None) -> AnalyticsRequest:
+    """The shared request of a report; raises QueryError (400) on malformed input.
+
+    `segments` finds stored segments and cohorts by id; without it, their ids are only checked.
+    """
     params = report_filters(filters)
     window = report_window(parameters.get("startDate"), parameters.get("endDate"), reset_at)
     unit = parameters.get("unit") or "day"
     if unit not in UNITS:
         raise QueryError([(("parameters", "unit"), "Invalid unit")])
     zone = parse_timezone(parameters.get("timezone") or None)
+    website = website_uuid(website_id)
     try:
         parsed, match_any = parse_filters(params)
+        for name in ("segment", "cohort"):
+            # Checked here so a malformed id is reported under its own key (the shared
+            # segments check names `websiteId`).
+            if params.get(name):
+                try:
+                    website_uuid(params[name])
+                except QueryError:
+                    raise QueryError.of(name, "Invalid UUID") from None
+        request = AnalyticsRequest(
+            website_id=website, window=window, unit=unit, zone=zone, filters=parsed,
+            match_any=match_any, exclude_bounce=bool(params.get("excludeBounce")), extra=params,
+        )
+        return apply_segments(request, segments)
     except QueryError as error:
+        # Filter errors (segment and cohort ids included) sit under `filters` in a report body.
         raise QueryError([(("filters", *_keys(error.tree)), _first_message(error.tree))]) from None
-    return AnalyticsRequest(
-        website_id=website_uuid(website_id), window=window, unit=unit, zone=zone,
-        filters=parsed, match_any=match_any, exclude_bounce=bool(params.get("excludeBounce")),
-        extra=params,
-    )
 
 
 def _keys(tree: dict[str, Any]) -> tuple[str, ...]:

@@ -1,8 +1,9 @@
 """Revenue report (api-analytics.md §4.6): revenue in one currency over time, per event, place,
 referrer and channel, with totals for the window and its comparison window.
 
-Revenue rows are those of the currency in the window; with filters, only those whose custom
-event passes them. A session's referrer and channel are those of its first event in the window.
+Revenue rows are those of the currency in the window; with filters (or a cohort), only those
+whose custom event passes them. A session's referrer and channel are those of its first event
+in the window.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _paid(request: AnalyticsRequest, currency: str, window: Window) -> tuple[Any
     clauses = [R.website_id == request.website_id,
                R.created_at.between(window.start, window.end),
                func.upper(R.currency) == currency]
-    if request.filters or request.exclude_bounce:
+    if request.filters or request.exclude_bounce or request.cohort is not None:
         source = revenue_table.join(E.event_id.table, E.event_id == R.event_id)
         clauses += conditions(request, kind=Rows.CUSTOM, window=window)
     else:
