@@ -63,9 +63,9 @@ d = timedelta(days=1)
 def funnel_sends() -> list[Send]:
     return [
         Send("s1", T, "/"), Send("s1", T + 5 * m, "/pricing"),
-        Send("s1", T + 10 * m, "/pricing", name="signup", data={"plan": "pro"}),
+        Send("s1", T + 10 * m, "/pricing", name="signup", data={"plan": "pro", "qty": 2}),
         Send("s2", T, "/"), Send("s2", T + 2 * h, "/pricing"),
-        Send("s2", T + 2 * h + m, "/pricing", name="signup", data={"plan": "pro"}),
+        Send("s2", T + 2 * h + m, "/pricing", name="signup", data={"plan": "pro", "qty": 2.5}),
         Send("s3", T, "/blog/a"), Send("s3", T + m, "/pricing"),
         Send("s3", T + 50 * m, "/pricing", name="signup", data={"plan": "free"}),
         Send("s4", T, "/pricing"), Send("s4", T + m, "/"),
@@ -96,6 +96,15 @@ def retention_sends() -> list[Send]:
     ]
 
 
+def retention_day_sends() -> list[Send]:
+    """f: /pricing on day 0, back on days 1, 2, 31 and 32; g: / on day 0, /pricing on day 1."""
+    return [
+        Send("f", T, "/pricing"), Send("f", T + d, "/"), Send("f", T + 2 * d, "/docs"),
+        Send("f", T + 31 * d, "/"), Send("f", T + 32 * d, "/"),
+        Send("g", T, "/"), Send("g", T + d, "/pricing"),
+    ]
+
+
 def utm_sends() -> list[Send]:
     google = "/?utm_source=google&utm_medium=cpc&utm_campaign=spring"
     return [
@@ -114,6 +123,15 @@ def attribution_sends() -> list[Send]:
         Send("a2", T, "/", referrer="https://bing.com/"),
         Send("a2", T + 5 * m, "/thanks", referrer="https://attr.example.com/cart"),
         Send("a3", T, "/", referrer="https://google.com/"),
+    ]
+
+
+def touch_sends() -> list[Send]:
+    """c1 lands from the site itself, then converts; c2 converts on its first row."""
+    return [
+        Send("c1", T, "/landing", referrer="https://touch.example.com/prev"),
+        Send("c1", T + m, "/thanks"),
+        Send("c2", T, "/thanks?utm_source=ddg", referrer="https://duckduckgo.com/"),
     ]
 
 
@@ -164,8 +182,10 @@ SITES = {
     "journey": ("journey.example.com", journey_sends),
     "journey-ties": ("ties.example.com", journey_tie_sends),
     "retention": ("retention.example.com", retention_sends),
+    "retention-days": ("days.example.com", retention_day_sends),
     "utm": ("utm.example.com", utm_sends),
     "attribution": ("attr.example.com", attribution_sends),
+    "touch": ("touch.example.com", touch_sends),
     "revenue": ("revenue.example.com", revenue_sends),
     "performance": ("perf.example.com", performance_sends),
 }
