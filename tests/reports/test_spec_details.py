@@ -109,3 +109,10 @@ def test_last_click_touch_is_strictly_before_the_conversion(world: World) -> Non
         "referrer": [], "paidAds": [], "utm_source": [], **EMPTY_UTM,
         "total": {"pageviews": 2, "visitors": 2, "visits": 2},
     }
+
+
+def test_revenue_currency_is_compared_upper_case(world: World) -> None:
+    # Stored currencies are upper-cased before the comparison; the parameter is not.
+    dollars = {"startDate": "2025-03-03T00:00:00.000Z", "endDate": "2025-03-04T23:59:59.999Z"}
+    assert world.run("revenue", "revenue", {**dollars, "currency": "USD"})["total"]["sum"] == 35.5
+    assert world.run("revenue", "revenue", {**dollars, "currency": "usd"})["total"]["sum"] == 0
