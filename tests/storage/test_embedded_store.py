@@ -68,7 +68,7 @@ def test_reopening_applies_migrations_once_and_keeps_data(tmp_path):
     store.close()
     store = EmbeddedStore.open(tmp_path, threads=1)
     try:
-        assert store.events.query("SELECT version FROM schema_migrations") == [(1,)]
+        assert store.events.query("SELECT version FROM schema_migrations") == [(1,), (2,)]
         assert store.events.query(
             "SELECT count(*) FROM website_event WHERE website_id = ?", [website]) == [(2,)]
     finally:

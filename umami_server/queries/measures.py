@@ -3,20 +3,28 @@
 Rows are grouped per visit (session_id, visit_id) and optionally per a name (a path, a browser,
 a channel...); then per name:
   pageviews = rows, visitors = distinct sessions, visits = distinct visits,
-  bounces = visits with exactly one row, totaltime = sum of whole seconds between a visit's first
-  and last row.
+  bounces = visits with exactly one row, totaltime = sum over visits of the whole-second
+  difference between the last and the first row (ClickHouse's DateTime difference: both instants
+  are cut to the second first).
+
+queries/linked.py computes the same numbers from predecessor links where a store keeps them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, extract, func, select
+from sqlalchemy import BigInteger, case, cast, extract, func, select
 from sqlalchemy.sql import ColumnElement, Select
 
 from umami_server.queries.dimensions import E, const
 
 MEASURES = ("pageviews", "visitors", "visits", "bounces", "totaltime")
+
+
+def whole_seconds(instant: ColumnElement[Any]) -> ColumnElement[Any]:
+    """An instant as whole seconds since the epoch (cut, not rounded)."""
+    return cast(func.floor(extract("epoch", instant)), BigInteger)
 
 
 def per_visit(
@@ -31,7 +39,7 @@ def per_visit(
     query = select(
         *keys,
         func.count().label("rows"),
-        (extract("epoch", func.max(E.created_at)) - extract("epoch", func.min(E.created_at)))
+        (whole_seconds(func.max(E.created_at)) - whole_seconds(func.min(E.created_at)))
         .label("seconds"),
     )
     if source is not None:
@@ -51,8 +59,7 @@ def visit_measures(visits: Any, names: tuple[str, ...] = ()) -> Select[Any]:
         func.coalesce(
             func.sum(case((visits.c.rows == const(1), const(1)), else_=const(0))), zero
         ).label("bounces"),
-        func.coalesce(func.sum(cast(func.floor(visits.c.seconds), Integer)), zero)
-        .label("totaltime"),
+        func.coalesce(func.sum(visits.c.seconds), zero).label("totaltime"),
     )
     return query.group_by(*keys) if keys else query
 

@@ -22,6 +22,12 @@ from umami_server.queries.dimensions import (
 )
 from umami_server.queries.errors import QueryError
 from umami_server.queries.filters import SUFFIXABLE_KEYS, Filter, override
+from umami_server.queries.linked import (
+    SESSION_FILTERS,
+    first_in_window,
+    linked_measures,
+    usable,
+)
 from umami_server.queries.measures import as_numbers, per_visit, visit_measures
 from umami_server.queries.render import fetch, first_by, last_by
 from umami_server.queries.request import MAX_LIMIT, AnalyticsRequest, integer
@@ -142,6 +148,23 @@ def _counted(request: AnalyticsRequest, metric: MetricType) -> tuple[
     return value, clauses, source
 
 
+def _visitors_per_value(store: EventStore, request: AnalyticsRequest,
+                        metric: MetricType) -> ColumnElement[Any]:
+    """y: rows for events, else distinct sessions, counted from predecessor links when the
+    metric's value is fixed along a chain (a visitor attribute per session, a path per
+    (session, path)) and the filters keep whole chains."""
+    if metric.count_events:
+        return func.count()
+    if metric.rows is Rows.TRAFFIC and not metric.visit_position:
+        start = request.window.start
+        if metric.name in SESSION_FILTERS and usable(
+                store, request, grouped_by_visitor_attribute=True):
+            return first_in_window(E.prev_in_session_at, start)
+        if metric.name == "path" and usable(store, request, also_allowed=("path",)):
+            return first_in_window(E.prev_in_path_at, start)
+    return func.count(func.distinct(E.session_id))
+
+
 def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
     metric = metric_type(request.extra)
     limit, offset = paging_of(request.extra)
@@ -149,7 +172,7 @@ def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[s
     value, clauses, source = _counted(request, metric)
     x = value.label("x")
     extras = [expression.label(name) for name, expression in metric.extra]
-    y = (func.count() if metric.count_events else func.count(func.distinct(E.session_id)))
+    y = _visitors_per_value(store, request, metric)
     query = select(x, y.label("y"), *extras).select_from(source).where(*clauses)
     if metric.drop_empty:
         query = query.where(value != const(""))
@@ -168,12 +191,14 @@ def expanded_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[
     if metric.expanded_value is not None:
         value = metric.expanded_value
     names = {"name": value, **dict(metric.extra)}
-    visits = per_visit([*clauses, value != const("")], names, source=source)
-    query = visit_measures(visits, tuple(names))
-    query = query.order_by(
-        query.selected_columns.visitors.desc(), query.selected_columns.visits.desc(),
-        visits.c.name,
-    )
+    clauses = [*clauses, value != const("")]
+    if (metric.name in SESSION_FILTERS and metric.expanded_value is None
+            and usable(store, request, grouped_by_visitor_attribute=True)):
+        query = linked_measures(clauses, request.window.start, names)
+    else:
+        query = visit_measures(per_visit(clauses, names, source=source), tuple(names))
+    columns = query.selected_columns
+    query = query.order_by(columns.visitors.desc(), columns.visits.desc(), columns.name)
     if metric.paged:
         query = query.limit(limit).offset(offset)
     return [as_numbers(row) for row in fetch(store, query)]

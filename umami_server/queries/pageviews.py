@@ -4,23 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.sql import ColumnElement
 
-from umami_server.queries.dimensions import E
+from umami_server.queries.dimensions import E, const
+from umami_server.queries.linked import usable
 from umami_server.queries.render import fetch, iso_milliseconds
 from umami_server.queries.request import AnalyticsRequest, Window, comparison_window
 from umami_server.queries.rows import conditions
-from umami_server.queries.timebuckets import bucket, label
+from umami_server.queries.timebuckets import bucket, buckets_follow_time, label
 
 
 def series(
     store: Any, request: AnalyticsRequest, window: Window
 ) -> dict[str, list[dict[str, Any]]]:
-    start = bucket(E.created_at, request.unit, request.zone,
-                   (window.start, window.end)).label("t")
+    around = (window.start, window.end)
+    start = bucket(E.created_at, request.unit, request.zone, around).label("t")
+    sessions: ColumnElement[Any] = func.count(func.distinct(E.session_id))
+    if usable(store, request) and buckets_follow_time(request.unit, request.zone, *around):
+        # A session's first row in a bucket: its predecessor is before the window or in an
+        # earlier bucket (buckets follow time, so a different bucket is an earlier one).
+        previous = E.prev_in_session_at
+        sessions = func.sum(case(
+            (previous < window.start, const(1)),
+            (bucket(previous, request.unit, request.zone, around) != start, const(1)),
+            else_=const(0)))
     query = (
-        select(start, func.count().label("views"),
-               func.count(func.distinct(E.session_id)).label("sessions"))
+        select(start, func.count().label("views"), sessions.label("sessions"))
         .where(*conditions(request, window=window))
         .group_by(start)
         .order_by(start)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, extract, func, or_, select
+from sqlalchemy import case, extract, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, const, text
 from umami_server.queries.errors import QueryError
 from umami_server.queries.events import contains, has_data, paged, paging
+from umami_server.queries.linked import first_in_window, usable
+from umami_server.queries.measures import whole_seconds
 from umami_server.queries.render import arrival_order, fetch, fetch_one, json_row
 from umami_server.queries.request import AnalyticsRequest, Window
 from umami_server.queries.rows import Rows, conditions
@@ -55,32 +57,46 @@ def session_list(store: EventStore, request: AnalyticsRequest,
     search = request.extra.get("search")
     if search:
         clauses.append(or_(*(contains(column, search) for column in searched)))
-    # First the page of session ids (a narrow aggregate), then the details of those only.
-    last_at = func.max(E.created_at)
-    page_ids = (
-        select(E.session_id.label("id"))
-        .where(*clauses)
-        .group_by(E.session_id)
-        .order_by(last_at.desc(), func.max(arrival_order()).desc())
-        .limit(size).offset((page - 1) * size)
-    )
-    ids = [row["id"] for row in fetch(store, page_ids)]
+    ids = _page_of_sessions(store, clauses, (page - 1) * size, size)
     rows: list[dict[str, Any]] = []
     if ids:
-        details = (select(*_session_columns(), last_at.label("createdAt"))
+        details = (select(*_session_columns(), func.max(E.created_at).label("createdAt"))
                    .where(*clauses, E.session_id.in_([str(value) for value in ids]))
                    .group_by(E.session_id, E.website_id))
         found = {row["id"]: json_row(row) for row in fetch(store, details)}
         rows = [found[value] for value in ids if value in found]
-    total = fetch_one(store, select(func.count(func.distinct(E.session_id)).label("n"))
-                      .where(*clauses))
+    if not search and usable(store, request):
+        counted = first_in_window(E.prev_any_in_session_at, request.window.start)
+    else:
+        counted = func.count(func.distinct(E.session_id))
+    total = fetch_one(store, select(counted.label("n")).where(*clauses))
     return paged(rows, int(total["n"]), page, size)
+
+
+def _page_of_sessions(store: EventStore, clauses: list[ColumnElement[bool]], offset: int,
+                      size: int) -> list[Any]:
+    """Ids of the sessions ranked offset..offset+size by their latest row, newest first.
+
+    Reading rows newest first, a session first appears at its latest row, so the first N
+    distinct sessions of the newest rows are the top N; the scan widens until it has them or
+    has read every row.
+    """
+    wanted = offset + size
+    limit = max(wanted * 20, 1000)
+    while True:
+        newest = (select(E.session_id.label("id")).where(*clauses)
+                  .order_by(E.created_at.desc(), arrival_order().desc()).limit(limit))
+        found = fetch(store, newest)
+        ids = list(dict.fromkeys(row["id"] for row in found))
+        if len(ids) >= wanted or len(found) < limit:
+            return ids[offset:wanted]
+        limit *= 10
 
 
 def _visit_seconds(website_id: str, session_id: str) -> Any:
     return (
-        select((extract("epoch", func.max(E.created_at))
-                - extract("epoch", func.min(E.created_at))).label("seconds"))
+        select((whole_seconds(func.max(E.created_at))
+                - whole_seconds(func.min(E.created_at))).label("seconds"))
         .where(E.website_id == website_id, E.session_id == session_id)
         .group_by(E.visit_id)
         .subquery("visit")
@@ -98,8 +114,7 @@ def single_session(store: EventStore, website_id: str, session_id: str) -> dict[
         return {}
     visits = _visit_seconds(website_id, session_id)
     seconds = fetch_one(store, select(
-        func.coalesce(func.sum(cast(func.floor(visits.c.seconds), Integer)), const(0))
-        .label("totaltime")))
+        func.coalesce(func.sum(visits.c.seconds), const(0)).label("totaltime")))
     order = ["id", "distinctId", "websiteId", *SESSION_ATTRIBUTES, "firstAt", "lastAt",
              "visits", "views", "events"]
     values = json_row(row)

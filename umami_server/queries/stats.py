@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from umami_server.queries.linked import linked_measures, usable
 from umami_server.queries.measures import MEASURES, as_numbers, per_visit, visit_measures
 from umami_server.queries.render import fetch_one
 from umami_server.queries.request import AnalyticsRequest, Window, comparison_window
@@ -12,7 +13,12 @@ from umami_server.storage.interface import EventStore
 
 
 def measures(store: EventStore, request: AnalyticsRequest, window: Window) -> dict[str, int]:
-    row = fetch_one(store, visit_measures(per_visit(conditions(request, window=window))))
+    clauses = conditions(request, window=window)
+    if usable(store, request):
+        query = linked_measures(clauses, window.start)
+    else:
+        query = visit_measures(per_visit(clauses))
+    row = fetch_one(store, query)
     values = as_numbers({name: row.get(name) for name in MEASURES})
     if request.exclude_bounce:
         values["bounces"] = 0

@@ -7,6 +7,7 @@ from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table
 from umami_server.storage.records import (
     EVENT_COLUMNS,
     EVENT_DATA_COLUMNS,
+    EVENT_LINK_COLUMNS,
     REVENUE_COLUMNS,
     SESSION_DATA_COLUMNS,
 )
@@ -14,10 +15,12 @@ from umami_server.storage.records import (
 _TYPES = {
     "created_at": DateTime(timezone=True),
     "date_value": DateTime(timezone=True),
+    **{name: DateTime(timezone=True) for name in EVENT_LINK_COLUMNS if name.endswith("_at")},
     "number_value": Float(),
     "revenue": Float(),
     "lcp": Float(), "inp": Float(), "cls": Float(), "fcp": Float(), "ttfb": Float(),
     "event_type": Integer(),
+    "visit_gap_seconds": Integer(),
     "data_type": Integer(),
 }
 
@@ -29,7 +32,9 @@ def _table(name: str, columns: tuple[str, ...]) -> Table:
     return Table(name, metadata, *columns_)
 
 
-website_event = _table("website_event", EVENT_COLUMNS)
+# The link columns exist only in stores that keep them (EventStore.has_predecessor_links).
+website_event = _table("website_event", (*EVENT_COLUMNS, *EVENT_LINK_COLUMNS))
+varying_session = _table("varying_session", ("website_id", "session_id"))
 event_data = _table("event_data", EVENT_DATA_COLUMNS)
 session_data = _table("session_data", SESSION_DATA_COLUMNS)
 revenue = _table("revenue", REVENUE_COLUMNS)

@@ -149,6 +149,37 @@ def utc_offsets(zone: str, start: datetime, end: datetime) -> list[tuple[int | N
     return periods
 
 
+def buckets_follow_time(unit: str, zone: TimeZoneChoice, start: datetime, end: datetime) -> bool:
+    """Whether each bucket of the window is one stretch of time: false only when a clock set
+    back repeats wall times that fall into an earlier bucket (minute buckets at an autumn
+    change, for instance)."""
+    periods = utc_offsets(zone.name, start, end)
+    for (until, before), (_, after) in zip(periods, periods[1:], strict=False):
+        if until is None or after >= before:
+            continue
+        wall_end = until + before  # wall time the clock reached, in microseconds
+        last = _truncated(unit, _wall(wall_end - 1))
+        if last != _truncated(unit, _wall(wall_end - (before - after))):
+            return False
+    return True
+
+
+def _wall(micros: int) -> datetime:
+    return datetime(1970, 1, 1) + timedelta(microseconds=micros)
+
+
+def _truncated(unit: str, moment: datetime) -> datetime:
+    if unit == "year":
+        return moment.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    if unit == "month":
+        return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if unit == "day":
+        return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if unit == "hour":
+        return moment.replace(minute=0, second=0, microsecond=0)
+    return moment.replace(second=0, microsecond=0)
+
+
 def _quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 

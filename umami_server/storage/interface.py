@@ -17,6 +17,10 @@ from umami_server.storage.records import IngestEntry
 class EventStore(Protocol):
     """Durable event writes plus analytics reads."""
 
+    # Whether event rows carry predecessor links (records.EVENT_LINK_COLUMNS), which let the
+    # query layer count distinct sessions and visits without grouping (queries/linked.py).
+    has_predecessor_links: bool
+
     async def write(self, entries: Sequence[IngestEntry]) -> None:
         """Return only once every entry is durable; raise IngestQueueFull under overload."""
         ...

@@ -18,6 +18,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from umami_server.storage.embedded.predecessors import (
+    LINK_COLUMNS_DDL,
+    VISITOR_ATTRIBUTES,
+    link_and_insert,
+    link_everything_sql,
+)
 from umami_server.storage.records import (
     EVENT_COLUMNS,
     EVENT_DATA_COLUMNS,
@@ -68,12 +74,7 @@ _VARCHAR_COLUMNS_OF_EVENT = ",\n    ".join(
     and name not in ("event_id", "website_id", "session_id", "visit_id", "url_path")
 )
 
-# Versioned migrations; each runs once, in order, inside a transaction.
-MIGRATIONS: list[tuple[int, str]] = [
-    (
-        1,
-        f"""
-CREATE TABLE website_event (
+_EVENT_COLUMNS_DDL = f"""
     event_id UUID NOT NULL,
     website_id UUID NOT NULL,
     session_id UUID NOT NULL,
@@ -82,7 +83,14 @@ CREATE TABLE website_event (
     url_path VARCHAR NOT NULL,
     {_VARCHAR_COLUMNS_OF_EVENT},
     event_type INTEGER NOT NULL,
-    lcp DOUBLE, inp DOUBLE, cls DOUBLE, fcp DOUBLE, ttfb DOUBLE
+    lcp DOUBLE, inp DOUBLE, cls DOUBLE, fcp DOUBLE, ttfb DOUBLE"""
+
+# Versioned migrations; each runs once, in order, inside a transaction.
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        f"""
+CREATE TABLE website_event ({_EVENT_COLUMNS_DDL}
 );
 CREATE TABLE session (
     session_id UUID PRIMARY KEY,
@@ -130,7 +138,27 @@ CREATE TABLE ingest_state (id INTEGER PRIMARY KEY, applied_sequence BIGINT NOT N
 INSERT INTO ingest_state VALUES (1, 0);
 """,
     ),
+    (
+        # Predecessor links (see predecessors.py), backfilled by rebuilding the event table.
+        2,
+        f"""
+CREATE TABLE website_event_linked ({_EVENT_COLUMNS_DDL},{LINK_COLUMNS_DDL}
+);
+{link_everything_sql("website_event", "website_event_linked", EVENT_COLUMNS)};
+DROP TABLE website_event;
+ALTER TABLE website_event_linked RENAME TO website_event;
+CREATE TABLE varying_session (website_id UUID NOT NULL, session_id UUID NOT NULL);
+INSERT INTO varying_session
+SELECT any_value(website_id), session_id FROM website_event
+GROUP BY session_id HAVING count(DISTINCT ({", ".join(VISITOR_ATTRIBUTES)})) > 1;
+""",
+    ),
 ]
+
+
+_MIGRATION_NOTES = {
+    2: ": linking every stored event to its predecessors, once (about a minute per 10 M events)",
+}
 
 
 def _columns_of(table: str) -> str:
@@ -145,6 +173,8 @@ class AnalyticsDatabase:
         self._connection = duckdb.connect(
             str(path), config={"memory_limit": memory_limit, "threads": threads}
         )
+        # DuckDB's own progress bar stays off for loads; migrations turn it on (see below).
+        self._connection.execute("SET enable_progress_bar = false")
         self._load_lock = threading.Lock()
         self._migrate()
 
@@ -160,7 +190,10 @@ class AnalyticsDatabase:
         for version, statements in MIGRATIONS:
             if version in applied:
                 continue
-            logger.info("applying analytics schema migration %d", version)
+            logger.info("applying analytics schema migration %d%s", version,
+                        _MIGRATION_NOTES.get(version, ""))
+            # A migration that rebuilds a large table runs for minutes: show DuckDB's bar.
+            connection.execute("SET enable_progress_bar = true")
             connection.execute("BEGIN TRANSACTION")
             try:
                 connection.execute(statements)
@@ -169,6 +202,8 @@ class AnalyticsDatabase:
             except Exception:
                 connection.execute("ROLLBACK")
                 raise
+            finally:
+                connection.execute("SET enable_progress_bar = false")
 
     @property
     def schema_version(self) -> int:
@@ -196,7 +231,7 @@ class AnalyticsDatabase:
     ) -> None:
         """Append one batch and advance the applied log sequence, atomically."""
         with self._write_transaction() as cursor:
-            self._append(cursor, "website_event", events)
+            self._append_linked_events(cursor, events)
             self._append(cursor, "event_data", event_data)
             self._append(cursor, "revenue", revenue)
             if sessions:
@@ -235,6 +270,19 @@ class AnalyticsDatabase:
                 cursor.close()
 
     @staticmethod
+    def _append_linked_events(cursor: duckdb.DuckDBPyConnection, events: list[Row]) -> None:
+        if not events:
+            return
+        rows = pa.Table.from_pylist(events, schema=_SCHEMAS["website_event"])
+        # The batch's order breaks ties between equal timestamps in the predecessor chains.
+        rows = rows.append_column("arrival", pa.array(range(len(events)), pa.int64()))
+        cursor.register("incoming_events", rows)
+        try:
+            link_and_insert(cursor, "incoming_events", _SCHEMAS["website_event"].names)
+        finally:
+            cursor.unregister("incoming_events")
+
+    @staticmethod
     def _append(
         cursor: duckdb.DuckDBPyConnection, table: str, rows: list[Row], conflict: str = ""
     ) -> None:
@@ -260,7 +308,7 @@ class AnalyticsDatabase:
         if not website_ids:
             return
         with self._write_transaction() as cursor:
-            for table in _SCHEMAS:
+            for table in (*_SCHEMAS, "varying_session"):
                 cursor.execute(
                     f"DELETE FROM {table} WHERE website_id::VARCHAR IN "
                     f"(SELECT unnest(?::VARCHAR[]))", [list(website_ids)],

@@ -36,6 +36,8 @@ class StoreLocked(RuntimeError):
 
 
 class EmbeddedEventStore:
+    has_predecessor_links = True
+
     def __init__(
         self,
         data_dir: Path,

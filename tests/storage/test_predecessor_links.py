@@ -1,0 +1,204 @@
+"""Predecessor links give the same answers as grouping, whatever the window and load order.
+
+Random traffic (equal timestamps, visits cut by windows, custom events, a session whose hits
+override the browser) is written through the real store in batches, the last one late (older
+than rows already stored, so sessions get relinked). Each query is answered twice on the same
+DuckDB file: by the linked path and, with the links hidden, by the grouped definition.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from umami_server.queries import linked
+from umami_server.queries.metrics import expanded_metrics, website_metrics
+from umami_server.queries.pageviews import website_pageviews
+from umami_server.queries.request import parse_request
+from umami_server.queries.sessions import session_list
+from umami_server.queries.stats import website_stats
+from umami_server.storage.embedded.analytics_db import _SCHEMAS, MIGRATIONS, AnalyticsDatabase
+from umami_server.storage.embedded.store import EmbeddedStore
+
+DAY0 = datetime(2026, 10, 31, 20, 0, tzinfo=UTC)  # New York turns its clocks back on Nov 1
+BROWSERS = ("chrome", "firefox", "safari")
+COUNTRIES = ("DE", "US", "FR")
+PATHS = ("/", "/a", "/b", "/c")
+
+
+class WithoutLinks:
+    """The same store with its links hidden, so every query takes the grouped path."""
+
+    has_predecessor_links = False
+
+    def __init__(self, store: Any):
+        self._store = store
+
+    def query(self, sql: str, parameters: Any = None) -> list[tuple[Any, ...]]:
+        return self._store.query(sql, parameters)
+
+
+def _micros(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _traffic(website: str, rng: random.Random) -> list[list[dict[str, Any]]]:
+    """Three batches of entries; the third holds rows older than the first two."""
+    batches: list[list[dict[str, Any]]] = [[], [], []]
+    for number in range(60):
+        session = str(uuid.uuid4())
+        attributes = {"browser": rng.choice(BROWSERS), "os": "linux", "device": "desktop",
+                      "screen": "1x1", "language": "en", "country": rng.choice(COUNTRIES),
+                      "region": None, "city": None, "distinct_id": None}
+        session_row = {"session_id": session, "website_id": website, **attributes,
+                       "created_at": _micros(DAY0)}
+        moment = DAY0 + timedelta(minutes=rng.randrange(0, 60 * 30))
+        for _ in range(rng.randint(1, 3)):
+            visit = str(uuid.uuid4())
+            for _ in range(rng.randint(1, 5)):
+                # Whole seconds, often repeated: equal timestamps across and within visits.
+                moment += timedelta(seconds=rng.choice((0, 0, 1, 30, 600, 1500)))
+                event_type = 2 if rng.random() < 0.15 else rng.choice((1, 1, 1, 3))
+                row = {"event_id": str(uuid.uuid4()), "website_id": website,
+                       "session_id": session, "visit_id": visit,
+                       "created_at": _micros(moment), "url_path": rng.choice(PATHS),
+                       "event_type": event_type, "event_name": "click" if event_type == 2 else None,
+                       **attributes}
+                if number == 7:  # a client overriding the browser on some hits
+                    row["browser"] = rng.choice(BROWSERS)
+                late = rng.random() < 0.1
+                batches[2 if late else rng.randint(0, 1)].append({"event": row})
+            moment += timedelta(hours=rng.choice((1, 5, 20)))
+        batches[0].append({"session": session_row})
+    return batches
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    store = EmbeddedStore.open(tmp_path_factory.mktemp("links"), threads=1)
+    website = str(uuid.uuid4())
+    for batch in _traffic(website, random.Random(20261123)):
+        asyncio.run(store.events.write(batch))
+        assert store.events.wait_until_visible(10)
+    yield store.events, website
+    store.close()
+
+
+def _windows(rng: random.Random) -> list[tuple[int, int]]:
+    start, span = _micros(DAY0) // 1000, 5 * 24 * 3600 * 1000
+    cuts = [(start - 1000, start + span)]  # everything
+    for _ in range(25):
+        a, b = sorted(rng.randrange(start, start + span, 1000) for _ in range(2))
+        cuts.append((a, b))
+    return cuts
+
+
+FILTERS = [{}, {"browser": "chrome"}, {"country": "neq.DE"}, {"browser": "c.fire"}]
+
+
+def test_the_linked_path_is_taken(loaded):
+    events, website = loaded
+    request = parse_request(website, {"startAt": "0", "endAt": "9999999999999"})
+    assert linked.usable(events, request)
+    # The session with an overridden browser makes visitor-attribute filters take the grouped
+    # path; a path filter alone keeps (session, path) chains whole.
+    assert not linked.usable(events, parse_request(
+        website, {"startAt": "0", "endAt": "9999999999999", "browser": "chrome"}))
+    assert linked.usable(events, parse_request(
+        website, {"startAt": "0", "endAt": "9999999999999", "path": "/a"}), ("path",))
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_stats_metrics_and_sessions_match_grouping(loaded, filters):
+    events, website = loaded
+    grouped = WithoutLinks(events)
+    for start, end in _windows(random.Random(str(filters))):
+        params = {"startAt": str(start), "endAt": str(end), **filters}
+        request = parse_request(website, params)
+        assert website_stats(events, request) == website_stats(grouped, request), params
+        for kind in ("browser", "country", "path"):
+            typed = parse_request(website, {**params, "type": kind})
+            assert website_metrics(events, typed) == website_metrics(grouped, typed), params
+            assert expanded_metrics(events, typed) == expanded_metrics(grouped, typed), params
+        assert session_list(events, request) == session_list(grouped, request), params
+
+
+@pytest.mark.parametrize("zone", ["", "America/New_York"])
+@pytest.mark.parametrize("unit", ["minute", "hour", "day"])
+def test_pageview_series_match_grouping(loaded, zone, unit):
+    events, website = loaded
+    grouped = WithoutLinks(events)
+    for start, end in _windows(random.Random(unit + zone)):
+        if unit == "minute":
+            end = min(end, start + 3_600_000)
+        params = {"startAt": str(start), "endAt": str(end), "unit": unit, "timezone": zone}
+        request = parse_request(website, params)
+        assert website_pageviews(events, request) == website_pageviews(grouped, request), params
+
+
+def test_path_metric_with_a_path_filter_matches_grouping(loaded):
+    events, website = loaded
+    grouped = WithoutLinks(events)
+    for start, end in _windows(random.Random(5)):
+        params = {"startAt": str(start), "endAt": str(end), "type": "path", "path": "/a,/b"}
+        request = parse_request(website, params)
+        assert website_metrics(events, request) == website_metrics(grouped, request), params
+
+
+def test_late_rows_relink_their_sessions(loaded):
+    events, website = loaded
+    # After the late batch every chain is in time order: no row's predecessor is later.
+    disorder = events.query(
+        "SELECT count(*) FROM website_event WHERE website_id = ? AND ("
+        " prev_in_session_at > created_at OR prev_in_visit_at > created_at"
+        " OR prev2_in_visit_at > prev_in_visit_at OR prev_in_path_at > created_at"
+        " OR prev_any_in_session_at > created_at)", [website])
+    assert disorder == [(0,)]
+    firsts = events.query(
+        "SELECT count(*) FILTER (isinf(prev_in_session_at)),"
+        " count(DISTINCT session_id) FILTER (event_type NOT IN (2, 5))"
+        " FROM website_event WHERE website_id = ?", [website])
+    assert firsts[0][0] == firsts[0][1]
+
+
+def test_the_migration_links_events_stored_before_it(tmp_path):
+    """A version-1 file (no links) gets every row linked when it is opened."""
+    website = str(uuid.uuid4())
+    rows = [entry["event"] for batch in _traffic(website, random.Random(7)) for entry in batch
+            if "event" in entry]
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+                    " applied_at TIMESTAMPTZ DEFAULT current_timestamp)")
+        old.execute(MIGRATIONS[0][1])
+        old.execute("INSERT INTO schema_migrations (version) VALUES (1)")
+        table = pa.Table.from_pylist(rows, schema=_SCHEMAS["website_event"])
+        old.register("old_rows", table)
+        old.execute(f"INSERT INTO website_event ({', '.join(table.column_names)})"
+                    f" SELECT * FROM old_rows")
+    database = AnalyticsDatabase(path, threads=1)
+    try:
+        linked_store = _DatabaseStore(database, True)
+        grouped = _DatabaseStore(database, False)
+        for start, end in _windows(random.Random(8)):
+            request = parse_request(website, {"startAt": str(start), "endAt": str(end)})
+            assert website_stats(linked_store, request) == website_stats(grouped, request)
+        varying = database.query("SELECT count(*) FROM varying_session")
+        assert varying == [(1,)]  # the session with the overridden browser
+    finally:
+        database.close()
+
+
+class _DatabaseStore:
+    """An AnalyticsDatabase read as an event store, with or without its links."""
+
+    def __init__(self, database: AnalyticsDatabase, links: bool):
+        self.has_predecessor_links = links
+        self.query = database.query

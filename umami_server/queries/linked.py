@@ -1,0 +1,86 @@
+"""Exact distinct counts as plain counts, from the predecessor links of traffic rows.
+
+A store that keeps predecessor links (storage/embedded/predecessors.py) can answer the core
+metrics of a window [start, end] in one pass without grouping by session or visit:
+
+  visitors = rows whose previous row of the session lies before `start` (or does not exist),
+  visits   = the same with the visit's previous row,
+  bounces  = visits - rows that are the second of their visit inside the window,
+  totaltime = Σ whole-second gaps to the visit's previous row, where that row is in the window.
+
+These equal the grouped definitions in measures.py for every window, as long as each chain's
+rows are all kept or all dropped by the filters: filters on visitor attributes keep or drop
+whole sessions (unless a session's rows disagree on them, which the store lists), a cohort keeps
+whole sessions, and a path filter keeps whole (session, path) chains. Any other request takes
+the grouped path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.sql import ColumnElement, Select
+
+from umami_server.queries.dimensions import DIMENSIONS, E, const
+from umami_server.queries.render import fetch_one
+from umami_server.queries.request import AnalyticsRequest
+from umami_server.queries.tables import varying_session
+from umami_server.storage.interface import EventStore
+
+# Visitor attributes: one value per session. distinctId is not one of them (identify sets it
+# in the middle of a session).
+SESSION_FILTERS = frozenset(
+    name for name, dimension in DIMENSIONS.items()
+    if dimension.session and name != "distinctId"
+)
+
+
+def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, const(1)), else_=const(0))), const(0))
+
+
+def first_in_window(previous: ColumnElement[Any], start: datetime) -> ColumnElement[int]:
+    """How many chains have a row in the window: rows whose predecessor lies before it."""
+    return _count_where(previous < start)
+
+
+def usable(store: EventStore, request: AnalyticsRequest, also_allowed: Iterable[str] = (),
+           grouped_by_visitor_attribute: bool = False) -> bool:
+    """Whether the linked counts answer this request exactly (see the module docstring)."""
+    if not getattr(store, "has_predecessor_links", False) or request.exclude_bounce:
+        return False
+    allowed = SESSION_FILTERS | frozenset(also_allowed)
+    if any(item.name not in allowed for item in request.filters):
+        return False
+    by_attribute = grouped_by_visitor_attribute or any(
+        item.name in SESSION_FILTERS for item in request.filters)
+    return not (by_attribute and _has_varying_sessions(store, request.website_id))
+
+
+def _has_varying_sessions(store: EventStore, website_id: str) -> bool:
+    found = fetch_one(store, select(varying_session.c.session_id.label("id"))
+                      .where(varying_session.c.website_id == website_id).limit(1))
+    return bool(found)
+
+
+def linked_measures(clauses: list[ColumnElement[bool]], start: datetime,
+                    names: dict[str, ColumnElement[Any]] | None = None) -> Select[Any]:
+    """pageviews, visitors, visits, bounces and totaltime (per name) over traffic rows."""
+    names = names or {}
+    keys = [expression.label(label) for label, expression in names.items()]
+    visits = first_in_window(E.prev_in_visit_at, start)
+    second_rows = _count_where(and_(E.prev_in_visit_at >= start, E.prev2_in_visit_at < start))
+    totaltime = func.coalesce(func.sum(
+        case((E.prev_in_visit_at >= start, E.visit_gap_seconds), else_=const(0))), const(0))
+    query = select(
+        *keys,
+        func.count().label("pageviews"),
+        first_in_window(E.prev_in_session_at, start).label("visitors"),
+        visits.label("visits"),
+        (visits - second_rows).label("bounces"),
+        totaltime.label("totaltime"),
+    ).where(*clauses)
+    return query.group_by(*keys) if keys else query
