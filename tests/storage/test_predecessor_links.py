@@ -80,13 +80,19 @@ def _traffic(website: str, rng: random.Random) -> list[list[dict[str, Any]]]:
     return batches
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    store = EmbeddedStore.open(tmp_path_factory.mktemp("links"), threads=1)
+@pytest.fixture(scope="module", params=["one process", "restarts"])
+def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One process finds chain ends in its cache; after each restart they are read from the
+    stored rows."""
+    data_dir = tmp_path_factory.mktemp("links")
+    store = EmbeddedStore.open(data_dir, threads=1)
     website = str(uuid.uuid4())
     for batch in _traffic(website, random.Random(20261123)):
         asyncio.run(store.events.write(batch))
         assert store.events.wait_until_visible(10)
+        if request.param == "restarts":
+            store.close()
+            store = EmbeddedStore.open(data_dir, threads=1)
     yield store.events, website
     store.close()
 
@@ -202,3 +208,33 @@ class _DatabaseStore:
     def __init__(self, database: AnalyticsDatabase, links: bool):
         self.has_predecessor_links = links
         self.query = database.query
+
+
+def test_events_without_a_session_entry_still_link(tmp_path):
+    """A session row is made from the event when the batch has none, so the next batch does
+    not take the session for new."""
+    website, session = str(uuid.uuid4()), str(uuid.uuid4())
+
+    def hit(minute: int) -> dict[str, Any]:
+        return {"event": {"event_id": str(uuid.uuid4()), "website_id": website,
+                          "session_id": session, "visit_id": session, "url_path": "/",
+                          "created_at": _micros(DAY0 + timedelta(minutes=minute)),
+                          "event_type": 1, "browser": "chrome"}}
+
+    for minute in (0, 5):
+        store = EmbeddedStore.open(tmp_path, threads=1)
+        try:
+            asyncio.run(store.events.write([hit(minute)]))
+            assert store.events.wait_until_visible(10)
+        finally:
+            store.close()
+    store = EmbeddedStore.open(tmp_path, threads=1)
+    try:
+        links = store.events.query(
+            "SELECT epoch_us(prev_in_session_at), epoch_us(prev_in_visit_at)"
+            " FROM website_event ORDER BY created_at")
+        sessions = store.events.query("SELECT browser FROM session")
+    finally:
+        store.close()
+    assert links == [(None, None), (_micros(DAY0), _micros(DAY0))]  # -infinity reads as NULL
+    assert sessions == [("chrome",)]

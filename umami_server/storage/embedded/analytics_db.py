@@ -21,6 +21,7 @@ import pyarrow as pa
 from umami_server.storage.embedded.predecessors import (
     LINK_COLUMNS_DDL,
     VISITOR_ATTRIBUTES,
+    ChainEndCache,
     link_and_insert,
     link_everything_sql,
 )
@@ -28,6 +29,7 @@ from umami_server.storage.records import (
     EVENT_COLUMNS,
     EVENT_DATA_COLUMNS,
     REVENUE_COLUMNS,
+    SESSION_ATTRIBUTES,
     SESSION_COLUMNS,
     SESSION_DATA_COLUMNS,
     Row,
@@ -148,6 +150,12 @@ CREATE TABLE website_event_linked ({_EVENT_COLUMNS_DDL},{LINK_COLUMNS_DDL}
 DROP TABLE website_event;
 ALTER TABLE website_event_linked RENAME TO website_event;
 CREATE TABLE varying_session (website_id UUID NOT NULL, session_id UUID NOT NULL);
+INSERT INTO session (session_id, website_id, {", ".join(SESSION_ATTRIBUTES)}, created_at)
+SELECT session_id, any_value(website_id),
+       {", ".join(f"arg_min({name}, created_at)" for name in SESSION_ATTRIBUTES)},
+       min(created_at)
+FROM website_event WHERE session_id NOT IN (SELECT session_id FROM session)
+GROUP BY session_id;
 INSERT INTO varying_session
 SELECT any_value(website_id), session_id FROM website_event
 GROUP BY session_id HAVING count(DISTINCT ({", ".join(VISITOR_ATTRIBUTES)})) > 1;
@@ -176,6 +184,7 @@ class AnalyticsDatabase:
         # DuckDB's own progress bar stays off for loads; migrations turn it on (see below).
         self._connection.execute("SET enable_progress_bar = false")
         self._load_lock = threading.Lock()
+        self._chain_ends = ChainEndCache()
         self._migrate()
 
     def _migrate(self) -> None:
@@ -231,13 +240,10 @@ class AnalyticsDatabase:
     ) -> None:
         """Append one batch and advance the applied log sequence, atomically."""
         with self._write_transaction() as cursor:
-            self._append_linked_events(cursor, events)
+            new_sessions = self._insert_sessions(cursor, sessions, events)
+            self._append_linked_events(cursor, events, new_sessions)
             self._append(cursor, "event_data", event_data)
             self._append(cursor, "revenue", revenue)
-            if sessions:
-                # First-seen attributes win: later rows for a known session are ignored.
-                self._append(cursor, "session", _first_per_key(sessions, ("session_id",)),
-                             conflict="ON CONFLICT DO NOTHING")
             if session_data:
                 self._append(
                     cursor,
@@ -265,22 +271,46 @@ class AnalyticsDatabase:
                 cursor.execute("COMMIT")
             except Exception:
                 cursor.execute("ROLLBACK")
+                # The cached chain ends may hold rows the rollback removed.
+                self._chain_ends.clear()
                 raise
             finally:
                 cursor.close()
 
-    @staticmethod
-    def _append_linked_events(cursor: duckdb.DuckDBPyConnection, events: list[Row]) -> None:
+    def _insert_sessions(self, cursor: duckdb.DuckDBPyConnection, sessions: list[Row],
+                         events: list[Row]) -> set[str]:
+        """Insert the batch's sessions and return those new to the store.
+
+        Every event's session gets a row (from the event when the batch has none), so a
+        session without a row has no stored events: the linking relies on it. Sessions whose
+        chain ends are cached have stored rows already.
+        """
+        from_events = (
+            {"session_id": event["session_id"], "website_id": event["website_id"],
+             **{name: event.get(name) for name in SESSION_ATTRIBUTES},
+             "created_at": event["created_at"]}
+            for event in events if event["session_id"] not in self._chain_ends
+        )
+        # First-seen attributes win: later rows for a known session are ignored.
+        rows = _first_per_key([*sessions, *from_events], ("session_id",))
+        if not rows:
+            return set()
+        columns = _columns_of("session")
+        cursor.register("incoming_rows", pa.Table.from_pylist(rows, schema=_SCHEMAS["session"]))
+        try:
+            inserted = cursor.execute(
+                f"INSERT INTO session ({columns}) SELECT {columns} FROM incoming_rows "
+                "ON CONFLICT DO NOTHING RETURNING session_id::VARCHAR").fetchall()
+        finally:
+            cursor.unregister("incoming_rows")
+        return {row[0] for row in inserted}
+
+    def _append_linked_events(self, cursor: duckdb.DuckDBPyConnection, events: list[Row],
+                              new_sessions: set[str]) -> None:
         if not events:
             return
         rows = pa.Table.from_pylist(events, schema=_SCHEMAS["website_event"])
-        # The batch's order breaks ties between equal timestamps in the predecessor chains.
-        rows = rows.append_column("arrival", pa.array(range(len(events)), pa.int64()))
-        cursor.register("incoming_events", rows)
-        try:
-            link_and_insert(cursor, "incoming_events", _SCHEMAS["website_event"].names)
-        finally:
-            cursor.unregister("incoming_events")
+        link_and_insert(cursor, events, rows, new_sessions, self._chain_ends)
 
     @staticmethod
     def _append(
@@ -308,6 +338,7 @@ class AnalyticsDatabase:
         if not website_ids:
             return
         with self._write_transaction() as cursor:
+            self._chain_ends.clear()
             for table in (*_SCHEMAS, "varying_session"):
                 cursor.execute(
                     f"DELETE FROM {table} WHERE website_id::VARCHAR IN "

@@ -16,19 +16,25 @@ A session has exactly one row in a window [start, end] whose session predecessor
 ids; visits, bounces, total time and visitors per path follow the same way (queries/linked.py).
 This holds for every window and every filter that has one value per session.
 
-Links are written with each loaded batch: one scan reads the stored rows of the batch's sessions
-(their chain ends), the batch is linked in SQL and inserted. A row older than its session's last
-stored row (a late or backdated hit) makes that whole session relinked after the insert, so the
-links always follow time order. Sessions whose rows disagree on a visitor attribute (a client
+Links are written with each loaded batch. Linking needs each chain's stored end (its latest
+row, the latest two for a visit). A session new to the store has none; the ends of recently
+active sessions are kept in memory (`ChainEndCache`); only the other sessions' stored rows are
+read, in one scan. The batch is then linked in SQL and inserted. A row older than its session's
+last stored row (a late or backdated hit) makes that whole session relinked after the insert,
+so the links always follow time order. Sessions whose rows disagree on a visitor attribute (a client
 can override browser, os and device per hit) are listed in `varying_session`; filters on those
 attributes then take the general path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from umami_server.storage.records import EVENT_LINK_COLUMNS
 
@@ -48,6 +54,8 @@ VISITOR_ATTRIBUTES = ("browser", "os", "device", "screen", "language", "country"
 
 TRAFFIC = "event_type NOT IN (2, 5)"
 NO_PREDECESSOR = "'-infinity'::TIMESTAMPTZ"
+NO_TIME = -(2**63)  # "no row yet" among microsecond times
+_MICROS = pa.timestamp("us", tz="UTC")
 
 
 def _seconds(column: str) -> str:
@@ -84,83 +92,174 @@ def _link_values(linked: str) -> str:
                {linked}.prev_any_in_session_at"""
 
 
-def link_and_insert(cursor: duckdb.DuckDBPyConnection, incoming: str,
-                    event_columns: Sequence[str]) -> None:
-    """Insert the registered Arrow relation `incoming` (with an `arrival` column giving the
-    order of equal timestamps) into website_event, linked to the rows stored before it."""
-    columns = ", ".join(event_columns)
-    cursor.execute(f"""
-        CREATE OR REPLACE TEMP TABLE chain_end AS
-        SELECT session_id, visit_id, url_path, created_at, {TRAFFIC} AS is_traffic,
-               {", ".join(VISITOR_ATTRIBUTES)}
-        FROM website_event
-        WHERE session_id IN (SELECT DISTINCT session_id::UUID FROM {incoming})
-    """)
-    cursor.execute(f"""
-        INSERT INTO website_event ({columns}, {", ".join(LINK_COLUMNS)})
-        WITH batch AS (
-            SELECT event_id, session_id::UUID AS session_id, visit_id::UUID AS visit_id,
-                   url_path, created_at, {TRAFFIC} AS is_traffic, arrival
-            FROM {incoming}
-        ),
-        lagged AS ({_lags("batch", "arrival")}),
-        traffic_end AS (SELECT * FROM chain_end WHERE is_traffic),
-        session_end AS (SELECT session_id, max(created_at) AS last_at
-                        FROM traffic_end GROUP BY ALL),
-        visit_end AS (SELECT visit_id, max(created_at, 2) AS lasts
-                      FROM traffic_end GROUP BY ALL),
-        path_end AS (SELECT session_id, url_path, max(created_at) AS last_at
-                     FROM traffic_end GROUP BY ALL),
-        any_end AS (SELECT session_id, max(created_at) AS last_at FROM chain_end GROUP BY ALL),
-        linked AS (
-            SELECT l.event_id, l.created_at, l.is_traffic,
-                CASE WHEN l.is_traffic THEN
-                    coalesce(l.s1, s.last_at, {NO_PREDECESSOR}) END AS prev_in_session_at,
-                CASE WHEN l.is_traffic THEN
-                    coalesce(l.v1, v.lasts[1], {NO_PREDECESSOR}) END AS prev_in_visit_at,
-                CASE WHEN l.is_traffic THEN
-                    coalesce(l.v2, CASE WHEN l.v1 IS NULL THEN v.lasts[2] ELSE v.lasts[1] END,
-                             {NO_PREDECESSOR}) END AS prev2_in_visit_at,
-                CASE WHEN l.is_traffic THEN
-                    coalesce(l.p1, p.last_at, {NO_PREDECESSOR}) END AS prev_in_path_at,
-                coalesce(l.a1, a.last_at, {NO_PREDECESSOR}) AS prev_any_in_session_at
-            FROM lagged l
-            LEFT JOIN session_end s USING (session_id)
-            LEFT JOIN visit_end v USING (visit_id)
-            LEFT JOIN path_end p USING (session_id, url_path)
-            LEFT JOIN any_end a USING (session_id)
-        )
-        SELECT {", ".join(f"i.{name}" for name in event_columns)}, {_link_values("k")}
-        FROM {incoming} i JOIN linked k USING (event_id)
-    """)
-    late = [row[0] for row in cursor.execute(f"""
-        SELECT i.session_id
-        FROM (SELECT session_id::UUID AS session_id, min(created_at) AS first_at
-              FROM {incoming} GROUP BY ALL) i
-        JOIN (SELECT session_id, max(created_at) AS last_at FROM chain_end GROUP BY ALL) s
-          USING (session_id)
-        WHERE i.first_at < s.last_at
-    """).fetchall()]
+@dataclass(slots=True)
+class ChainEnds:
+    """The stored ends of one session's chains (times in microseconds since the epoch)."""
+
+    any_at: int = NO_TIME
+    traffic_at: int = NO_TIME
+    visits: dict[str, tuple[int, int]] = field(default_factory=dict)  # last, second last
+    paths: dict[str, int] = field(default_factory=dict)
+    attributes: tuple[Any, ...] | None = None  # its rows' visitor attributes, when they agree
+    varying: bool = False  # its rows disagree (already listed in varying_session)
+
+    def add(self, created_at: int, traffic: bool, visit: str, path: str,
+            attributes: tuple[Any, ...]) -> None:
+        self.any_at = max(self.any_at, created_at)
+        if not self.varying:
+            if self.attributes is None:
+                self.attributes = attributes
+            elif self.attributes != attributes:
+                self.varying = True
+        if not traffic:
+            return
+        self.traffic_at = max(self.traffic_at, created_at)
+        last, second = self.visits.get(visit, (NO_TIME, NO_TIME))
+        if created_at >= last:
+            last, second = created_at, last
+        elif created_at > second:
+            second = created_at
+        self.visits[visit] = (last, second)
+        self.paths[path] = max(self.paths.get(path, NO_TIME), created_at)
+
+
+class ChainEndCache:
+    """Chain ends of the sessions loaded most recently; the rest are read from the table."""
+
+    def __init__(self, capacity: int = 50_000):
+        self._capacity = capacity
+        self._ends: OrderedDict[str, ChainEnds] = OrderedDict()
+
+    def get(self, session_id: str) -> ChainEnds | None:
+        ends = self._ends.get(session_id)
+        if ends is not None:
+            self._ends.move_to_end(session_id)
+        return ends
+
+    def put(self, session_id: str, ends: ChainEnds) -> None:
+        self._ends[session_id] = ends
+        self._ends.move_to_end(session_id)
+        while len(self._ends) > self._capacity:
+            self._ends.popitem(last=False)
+
+    def __contains__(self, session_id: object) -> bool:
+        return session_id in self._ends
+
+    def clear(self) -> None:
+        self._ends.clear()
+
+
+def _row_attributes(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(map(row.get, VISITOR_ATTRIBUTES))
+
+
+def _is_traffic(row: Mapping[str, Any]) -> bool:
+    return row["event_type"] not in (2, 5)
+
+
+def _stored_ends(cursor: duckdb.DuckDBPyConnection,
+                 session_ids: Sequence[str]) -> dict[str, ChainEnds]:
+    """Chain ends of these sessions read from their stored rows (absent: no rows)."""
+    ends: dict[str, ChainEnds] = {}
+    rows = cursor.execute(f"""
+        SELECT session_id::VARCHAR, epoch_us(created_at), {TRAFFIC}, visit_id::VARCHAR,
+               url_path, {", ".join(VISITOR_ATTRIBUTES)}
+        FROM website_event WHERE session_id IN (SELECT unnest(?::UUID[]))
+    """, [list(session_ids)]).fetchall()
+    for session, created_at, traffic, visit, path, *attributes in rows:
+        ends.setdefault(session, ChainEnds()).add(created_at, traffic, visit, path,
+                                                 tuple(attributes))
+    return ends
+
+
+def _walk(events: Sequence[Mapping[str, Any]], ends: dict[str, ChainEnds],
+          ) -> tuple[dict[str, list[Any]], dict[str, str]]:
+    """Each row's predecessors (in time order, ties in batch order), folding the rows into
+    `ends` on the way; also the sessions whose rows started to disagree on an attribute."""
+    links: dict[str, list[Any]] = {name: [None] * len(events) for name in LINK_COLUMNS}
+    varying: dict[str, str] = {}
+    for index in sorted(range(len(events)), key=lambda position: events[position]["created_at"]):
+        row = events[index]
+        session, created_at = row["session_id"], row["created_at"]
+        end = ends.get(session)
+        if end is None:
+            end = ends[session] = ChainEnds()
+        traffic = _is_traffic(row)
+        links["prev_any_in_session_at"][index] = _known(end.any_at)
+        if traffic:
+            last, second = end.visits.get(row["visit_id"], (NO_TIME, NO_TIME))
+            links["prev_in_session_at"][index] = _known(end.traffic_at)
+            links["prev_in_visit_at"][index] = _known(last)
+            links["prev2_in_visit_at"][index] = _known(second)
+            links["prev_in_path_at"][index] = _known(end.paths.get(row["url_path"], NO_TIME))
+            links["visit_gap_seconds"][index] = (
+                created_at // 1_000_000 - last // 1_000_000 if last != NO_TIME else 0)
+        was_varying = end.varying
+        end.add(created_at, traffic, row["visit_id"], row["url_path"], _row_attributes(row))
+        if end.varying and not was_varying:
+            varying[session] = row["website_id"]
+    return links, varying
+
+
+def _known(moment: int) -> int | None:
+    return None if moment == NO_TIME else moment
+
+
+def link_and_insert(cursor: duckdb.DuckDBPyConnection, events: Sequence[Mapping[str, Any]],
+                    rows: pa.Table, new_sessions: set[str], cache: ChainEndCache) -> None:
+    """Insert `events` (also given as the Arrow `rows`) into website_event, linked to the rows
+    stored before them. `new_sessions` have no stored rows."""
+    ends: dict[str, ChainEnds] = {}
+    unknown = []
+    for session in dict.fromkeys(row["session_id"] for row in events):
+        cached = None if session in new_sessions else cache.get(session)
+        if cached is not None:
+            ends[session] = cached
+        elif session not in new_sessions:
+            unknown.append(session)
+    if unknown:
+        ends.update(_stored_ends(cursor, unknown))
+    stored_until = {session: end.any_at for session, end in ends.items()}
+
+    links, varying = _walk(events, ends)
+    for name in LINK_COLUMNS:
+        kind = pa.int32() if name == "visit_gap_seconds" else _MICROS
+        rows = rows.append_column(f"link_{name}", pa.array(links[name], kind))
+    cursor.register("incoming_events", rows)
+    try:
+        cursor.execute(_INSERT_SQL.format(columns=", ".join(_event_columns(rows))))
+    finally:
+        cursor.unregister("incoming_events")
+
+    late = {row["session_id"] for row in events
+            if row["created_at"] < stored_until.get(row["session_id"], NO_TIME)}
     if late:
-        relink_sessions(cursor, [str(session) for session in late])
-    _record_varying_sessions(cursor, incoming)
-    cursor.execute("DROP TABLE chain_end")
+        relink_sessions(cursor, list(late))
+    for session, end in ends.items():
+        cache.put(session, end)
+    if varying:
+        cursor.execute("""
+            INSERT INTO varying_session (website_id, session_id)
+            SELECT pair[1]::UUID, pair[2]::UUID
+            FROM (SELECT unnest(?::VARCHAR[][]) AS pair)
+            WHERE pair[2]::UUID NOT IN (SELECT session_id FROM varying_session)
+        """, [[[website, session] for session, website in varying.items()]])
 
 
-def _record_varying_sessions(cursor: duckdb.DuckDBPyConnection, incoming: str) -> None:
-    attributes = ", ".join(VISITOR_ATTRIBUTES)
-    cursor.execute(f"""
-        INSERT INTO varying_session (website_id, session_id)
-        SELECT any_value(website_id), session_id
-        FROM (SELECT website_id::UUID AS website_id, session_id::UUID AS session_id,
-                     {attributes}
-              FROM {incoming}
-              UNION ALL
-              SELECT NULL, session_id, {attributes} FROM chain_end)
-        GROUP BY session_id
-        HAVING count(DISTINCT ({attributes})) > 1
-           AND session_id NOT IN (SELECT session_id FROM varying_session)
-    """)
+def _event_columns(rows: pa.Table) -> list[str]:
+    return [name for name in rows.column_names if not name.startswith("link_")]
+
+
+_INSERT_SQL = f"""
+    INSERT INTO website_event ({{columns}}, {", ".join(LINK_COLUMNS)})
+    SELECT {{columns}},
+        {", ".join(
+            f"CASE WHEN {TRAFFIC} THEN coalesce(link_{name}, {NO_PREDECESSOR}) END"
+            for name in LINK_COLUMNS[:4])},
+        link_visit_gap_seconds,
+        coalesce(link_prev_any_in_session_at, {NO_PREDECESSOR})
+    FROM incoming_events
+"""
 
 
 def _linked_rows(table: str, where: str = "TRUE") -> str:
