@@ -17,9 +17,10 @@ ids; visits, bounces, total time and visitors per path follow the same way (quer
 This holds for every window and every filter that has one value per session.
 
 Links are written with each loaded batch. Linking needs each chain's stored end (its latest
-row, the latest two for a visit). A session new to the store has none; the ends of recently
-active sessions are kept in memory (`ChainEndCache`); only the other sessions' stored rows are
-read, in one scan. The batch is then linked in SQL and inserted. A row older than its session's
+row, the latest two for a visit). A session new to the store has none (the session insert says
+which are new); the ends of recently loaded sessions are kept in memory (`ChainEndCache`); only
+the other sessions' stored rows are read, in one scan. One pass over the batch in time order
+then links it, and it is inserted. A row older than its session's
 last stored row (a late or backdated hit) makes that whole session relinked after the insert,
 so the links always follow time order. Sessions whose rows disagree on a visitor attribute (a client
 can override browser, os and device per hit) are listed in `varying_session`; filters on those
