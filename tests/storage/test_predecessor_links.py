@@ -17,11 +17,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pytest
+from sqlalchemy import func, select
 
 from umami_server.queries import linked
+from umami_server.queries.dimensions import E, channel_expression
 from umami_server.queries.metrics import expanded_metrics, website_metrics
 from umami_server.queries.pageviews import website_pageviews
+from umami_server.queries.render import fetch
 from umami_server.queries.request import parse_request
+from umami_server.queries.rows import conditions
 from umami_server.queries.sessions import session_list
 from umami_server.queries.stats import website_stats
 from umami_server.storage.embedded.analytics_db import _SCHEMAS, MIGRATIONS, AnalyticsDatabase
@@ -31,6 +35,7 @@ DAY0 = datetime(2026, 10, 31, 20, 0, tzinfo=UTC)  # New York turns its clocks ba
 BROWSERS = ("chrome", "firefox", "safari")
 COUNTRIES = ("DE", "US", "FR")
 PATHS = ("/", "/a", "/b", "/c")
+REFERRERS = (None, "", "a.com", "b.com", "example.com", "www.example.com")
 
 
 class WithoutLinks:
@@ -62,7 +67,7 @@ def _traffic(website: str, rng: random.Random) -> list[list[dict[str, Any]]]:
         moment = DAY0 + timedelta(minutes=rng.randrange(0, 60 * 30))
         for _ in range(rng.randint(1, 3)):
             visit = str(uuid.uuid4())
-            for _ in range(rng.randint(1, 5)):
+            for hit in range(rng.randint(2, 5) if number == 7 else rng.randint(1, 5)):
                 # Whole seconds, often repeated: equal timestamps across and within visits.
                 moment += timedelta(seconds=rng.choice((0, 0, 1, 30, 600, 1500)))
                 event_type = 2 if rng.random() < 0.15 else rng.choice((1, 1, 1, 3))
@@ -70,9 +75,16 @@ def _traffic(website: str, rng: random.Random) -> list[list[dict[str, Any]]]:
                        "session_id": session, "visit_id": visit,
                        "created_at": _micros(moment), "url_path": rng.choice(PATHS),
                        "event_type": event_type, "event_name": "click" if event_type == 2 else None,
+                       # Hosts vary within a session, so self-referrals come and go.
+                       "hostname": rng.choice(("example.com", "www.example.com", None)),
+                       "referrer_domain": rng.choice(REFERRERS),
+                       "page_title": rng.choice((None, "", "Home", "Docs")),
+                       "url_query": rng.choice((None, "", "gclid=1", "q=x")),
+                       "utm_medium": rng.choice((None, "", "email", "cpc", "organic")),
+                       "utm_source": rng.choice((None, "", "sms", "news")),
                        **attributes}
                 if number == 7:  # a client overriding the browser on some hits
-                    row["browser"] = rng.choice(BROWSERS)
+                    row["browser"] = BROWSERS[hit % len(BROWSERS)]
                 late = rng.random() < 0.1
                 batches[2 if late else rng.randint(0, 1)].append({"event": row})
             moment += timedelta(hours=rng.choice((1, 5, 20)))
@@ -100,7 +112,7 @@ def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 def _windows(rng: random.Random) -> list[tuple[int, int]]:
     start, span = _micros(DAY0) // 1000, 5 * 24 * 3600 * 1000
     cuts = [(start - 1000, start + span)]  # everything
-    for _ in range(25):
+    for _ in range(12):
         a, b = sorted(rng.randrange(start, start + span, 1000) for _ in range(2))
         cuts.append((a, b))
     return cuts
@@ -129,7 +141,8 @@ def test_stats_metrics_and_sessions_match_grouping(loaded, filters):
         params = {"startAt": str(start), "endAt": str(end), **filters}
         request = parse_request(website, params)
         assert website_stats(events, request) == website_stats(grouped, request), params
-        for kind in ("browser", "country", "path"):
+        for kind in ("browser", "country", "path", "referrer", "domain", "title", "hostname",
+                     "entry", "channel"):
             typed = parse_request(website, {**params, "type": kind})
             assert website_metrics(events, typed) == website_metrics(grouped, typed), params
             assert expanded_metrics(events, typed) == expanded_metrics(grouped, typed), params
@@ -149,12 +162,16 @@ def test_pageview_series_match_grouping(loaded, zone, unit):
         assert website_pageviews(events, request) == website_pageviews(grouped, request), params
 
 
-def test_path_metric_with_a_path_filter_matches_grouping(loaded):
+@pytest.mark.parametrize(("kind", "value"), [
+    ("path", "/a,/b"), ("referrer", "c.a."), ("title", "neq.Home"), ("hostname", "example.com"),
+])
+def test_value_metrics_filtered_by_their_value_match_grouping(loaded, kind, value):
     events, website = loaded
     grouped = WithoutLinks(events)
     for start, end in _windows(random.Random(5)):
-        params = {"startAt": str(start), "endAt": str(end), "type": "path", "path": "/a,/b"}
+        params = {"startAt": str(start), "endAt": str(end), "type": kind, kind: value}
         request = parse_request(website, params)
+        assert linked.usable(events, request, also_allowed=(kind,))
         assert website_metrics(events, request) == website_metrics(grouped, request), params
 
 
@@ -165,6 +182,8 @@ def test_late_rows_relink_their_sessions(loaded):
         "SELECT count(*) FROM website_event WHERE website_id = ? AND ("
         " prev_in_session_at > created_at OR prev_in_visit_at > created_at"
         " OR prev2_in_visit_at > prev_in_visit_at OR prev_in_path_at > created_at"
+        " OR prev_in_referrer_at > created_at OR prev_in_title_at > created_at"
+        " OR prev_in_hostname_at > created_at"
         " OR prev_any_in_session_at > created_at)", [website])
     assert disorder == [(0,)]
     firsts = events.query(
@@ -238,3 +257,21 @@ def test_events_without_a_session_entry_still_link(tmp_path):
         store.close()
     assert links == [(None, None), (_micros(DAY0), _micros(DAY0))]  # -infinity reads as NULL
     assert sessions == [("chrome",)]
+
+
+def test_channels_per_combination_match_the_rules_per_row(loaded):
+    """/metrics?type=channel classifies each distinct input combination once; the answer is
+    the rules applied to every row."""
+    events, website = loaded
+    seen: set[str] = set()
+    for start, end in _windows(random.Random(9))[:8]:
+        request = parse_request(website, {"startAt": str(start), "endAt": str(end),
+                                          "type": "channel"})
+        channel = channel_expression().label("x")
+        per_row = (select(channel, func.count(func.distinct(E.session_id)).label("y"))
+                   .where(*conditions(request), channel != "").group_by(channel))
+        expected = sorted((row["x"], row["y"]) for row in fetch(events, per_row))
+        answer = sorted((row["x"], row["y"]) for row in website_metrics(events, request))
+        assert answer == expected
+        seen.update(channel for channel, _ in expected)
+    assert len(seen) > 3

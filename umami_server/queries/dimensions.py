@@ -110,10 +110,19 @@ def contains_any(column: ColumnElement[str], needles: tuple[str, ...]) -> Column
     return or_(*(func.strpos(lowered, const(needle.lower())) > const(0) for needle in needles))
 
 
-def channel_expression(unknown: str = "") -> ColumnElement[str]:
-    """The channel of one event row; the first matching rule wins (ClickHouse semantics)."""
-    referrer, query = text(E.referrer_domain), text(E.url_query)
-    medium, source = text(E.utm_medium), text(E.utm_source)
+# The columns a channel depends on.
+CHANNEL_INPUTS = ("referrer_domain", "url_query", "utm_medium", "utm_source", "hostname")
+
+
+def channel_expression(unknown: str = "", inputs: Any = None) -> ColumnElement[str]:
+    """The channel of one event row; the first matching rule wins (ClickHouse semantics).
+
+    `inputs` may give the CHANNEL_INPUTS columns (NULL read as '') from another relation, e.g.
+    the few distinct combinations of a window, so the rules run once per combination.
+    """
+    columns = inputs if inputs is not None else {name: text(E[name]) for name in CHANNEL_INPUTS}
+    referrer, query = columns["referrer_domain"], columns["url_query"]
+    medium, source = columns["utm_medium"], columns["utm_source"]
     paid = contains_any(medium, PAID_MEDIUMS)
 
     def prefixed(kind: str) -> ColumnElement[str]:
@@ -134,7 +143,7 @@ def channel_expression(unknown: str = "") -> ColumnElement[str]:
          prefixed("Shopping")),
         (or_(contains_any(referrer, VIDEO_DOMAINS), contains_any(medium, ("video",))),
          prefixed("Video")),
-        (and_(referrer != text(E.hostname), referrer != const("")), const("referral")),
+        (and_(referrer != columns["hostname"], referrer != const("")), const("referral")),
         else_=const(unknown),
     )
 

@@ -11,8 +11,8 @@ metrics of a window [start, end] in one pass without grouping by session or visi
 These equal the grouped definitions in measures.py for every window, as long as each chain's
 rows are all kept or all dropped by the filters: filters on visitor attributes keep or drop
 whole sessions (unless a session's rows disagree on them, which the store lists), a cohort keeps
-whole sessions, and a path filter keeps whole (session, path) chains. Any other request takes
-the grouped path.
+whole sessions, and a filter on the value of a chain (a path, a title...) keeps its whole
+(session, value) chains. Any other request takes the grouped path.
 """
 
 from __future__ import annotations
@@ -36,6 +36,17 @@ SESSION_FILTERS = frozenset(
     name for name, dimension in DIMENSIONS.items()
     if dimension.session and name != "distinctId"
 )
+
+
+# Metric types whose value has its own chain per session: their visitors are a count too.
+# (Referrer chains hold only rows from other sites, the rows those metrics count.)
+VALUE_LINKS: dict[str, ColumnElement[Any]] = {
+    "path": E.prev_in_path_at,
+    "title": E.prev_in_title_at,
+    "hostname": E.prev_in_hostname_at,
+    "referrer": E.prev_in_referrer_at,
+    "domain": E.prev_in_referrer_at,
+}
 
 
 def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:

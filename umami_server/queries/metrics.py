@@ -10,20 +10,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import (
+    CHANNEL_INPUTS,
     DIMENSIONS,
     E,
     channel_expression,
     const,
     not_self_referral,
+    text,
 )
 from umami_server.queries.errors import QueryError
 from umami_server.queries.filters import SUFFIXABLE_KEYS, Filter, override
 from umami_server.queries.linked import (
     SESSION_FILTERS,
+    VALUE_LINKS,
     first_in_window,
     linked_measures,
     usable,
@@ -132,17 +135,40 @@ def _visit_paths(request: AnalyticsRequest, position: str) -> Any:
     )
 
 
-def _counted(request: AnalyticsRequest, metric: MetricType) -> tuple[
+def _channels(clauses: list[ColumnElement[bool]]) -> Any:
+    """The channel of each distinct combination of its inputs among the counted rows: a
+    window holds few, and the rules are many string tests, so they run per combination."""
+    inputs = [text(E[name]).label(name) for name in CHANNEL_INPUTS]
+    combinations = (select(*inputs).where(*clauses).distinct()
+                    .cte("channel_input").prefix_with("MATERIALIZED"))
+    columns = {name: combinations.c[name] for name in CHANNEL_INPUTS}
+    return (select(*columns.values(), channel_expression(inputs=columns).label("channel"))
+            .cte("channel_of").prefix_with("MATERIALIZED"))
+
+
+def _counted(store: EventStore, request: AnalyticsRequest, metric: MetricType,
+             visitors_only: bool = False) -> tuple[
     ColumnElement[Any], list[ColumnElement[bool]], Any
 ]:
-    """The value expression, the WHERE clauses and the FROM clause of a metric query."""
+    """The value expression, the WHERE clauses and the FROM clause of a metric query;
+    `visitors_only`: the query counts only distinct sessions per value."""
     clauses = conditions(request, kind=metric.rows)
     source: Any = E.event_id.table
     value = metric.value
-    if metric.visit_position:
+    if visitors_only and metric.visit_position == "first" and usable(store, request):
+        # A visit's entry row is its row whose visit predecessor is before the window; with
+        # filters that keep whole sessions, its session is the visit's.
+        value = E.url_path
+        clauses.append(E.prev_in_visit_at < request.window.start)
+    elif metric.visit_position:
         paths = _visit_paths(request, metric.visit_position)
         source = source.join(paths, paths.c.visit_id == E.visit_id)
         value = func.coalesce(paths.c.path, const(""))
+    if metric.name == "channel":
+        channels = _channels(clauses)
+        source = source.join(channels, and_(*(
+            text(E[name]) == channels.c[name] for name in CHANNEL_INPUTS)))
+        value = channels.c.channel
     if metric.other_sites_only:
         clauses.append(not_self_referral())
     return value, clauses, source
@@ -152,7 +178,7 @@ def _visitors_per_value(store: EventStore, request: AnalyticsRequest,
                         metric: MetricType) -> ColumnElement[Any]:
     """y: rows for events, else distinct sessions, counted from predecessor links when the
     metric's value is fixed along a chain (a visitor attribute per session, a path per
-    (session, path)) and the filters keep whole chains."""
+    (session, path)...) and the filters keep whole chains."""
     if metric.count_events:
         return func.count()
     if metric.rows is Rows.TRAFFIC and not metric.visit_position:
@@ -160,8 +186,8 @@ def _visitors_per_value(store: EventStore, request: AnalyticsRequest,
         if metric.name in SESSION_FILTERS and usable(
                 store, request, grouped_by_visitor_attribute=True):
             return first_in_window(E.prev_in_session_at, start)
-        if metric.name == "path" and usable(store, request, also_allowed=("path",)):
-            return first_in_window(E.prev_in_path_at, start)
+        if metric.name in VALUE_LINKS and usable(store, request, also_allowed=(metric.name,)):
+            return first_in_window(VALUE_LINKS[metric.name], start)
     return func.count(func.distinct(E.session_id))
 
 
@@ -169,7 +195,7 @@ def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[s
     metric = metric_type(request.extra)
     limit, offset = paging_of(request.extra)
     request = _with_search(request, metric)
-    value, clauses, source = _counted(request, metric)
+    value, clauses, source = _counted(store, request, metric, visitors_only=True)
     x = value.label("x")
     extras = [expression.label(name) for name, expression in metric.extra]
     y = _visitors_per_value(store, request, metric)
@@ -187,7 +213,7 @@ def expanded_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[
     metric = metric_type(request.extra)
     limit, offset = paging_of(request.extra)
     request = _with_search(request, metric)
-    value, clauses, source = _counted(request, metric)
+    value, clauses, source = _counted(store, request, metric)
     if metric.expanded_value is not None:
         value = metric.expanded_value
     names = {"name": value, **dict(metric.extra)}

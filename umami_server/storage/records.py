@@ -36,7 +36,8 @@ EVENT_COLUMNS = (
 # Predecessor links a store may keep on each event row (storage/embedded/predecessors.py).
 EVENT_LINK_COLUMNS = (
     "prev_in_session_at", "prev_in_visit_at", "prev2_in_visit_at", "prev_in_path_at",
-    "visit_gap_seconds", "prev_any_in_session_at",
+    "visit_gap_seconds", "prev_any_in_session_at", "prev_in_referrer_at", "prev_in_title_at",
+    "prev_in_hostname_at",
 )
 SESSION_COLUMNS = ("session_id", "website_id", *SESSION_ATTRIBUTES, "created_at")
 DATA_VALUE_COLUMNS = ("data_key", "string_value", "number_value", "date_value", "data_type")

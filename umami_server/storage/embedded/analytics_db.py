@@ -144,7 +144,7 @@ INSERT INTO ingest_state VALUES (1, 0);
         # Predecessor links (see predecessors.py), backfilled by rebuilding the event table.
         2,
         f"""
-CREATE TABLE website_event_linked ({_EVENT_COLUMNS_DDL},{LINK_COLUMNS_DDL}
+CREATE TABLE website_event_linked ({_EVENT_COLUMNS_DDL}{LINK_COLUMNS_DDL}
 );
 {link_everything_sql("website_event", "website_event_linked", EVENT_COLUMNS)};
 DROP TABLE website_event;

@@ -5,7 +5,9 @@ before it happened in three chains, each in time order:
 
 - `prev_in_session_at`: the previous traffic row of its session;
 - `prev_in_visit_at` and `prev2_in_visit_at`: the previous and the second previous of its visit;
-- `prev_in_path_at`: the previous traffic row of its session on the same `url_path`;
+- `prev_in_path_at`, `prev_in_title_at`, `prev_in_hostname_at`: the previous traffic row of
+  its session with the same path, title or hostname, and `prev_in_referrer_at` the same for
+  rows referred by another site (`VALUE_CHAINS`);
 
 plus `visit_gap_seconds`, its whole-second distance from `prev_in_visit_at`. A row with no
 predecessor holds '-infinity'; custom events and web vitals hold NULL there (they are not
@@ -30,7 +32,7 @@ attributes then take the general path.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,13 +43,9 @@ from umami_server.storage.records import EVENT_LINK_COLUMNS
 
 LINK_COLUMNS = EVENT_LINK_COLUMNS
 
-LINK_COLUMNS_DDL = """
-    prev_in_session_at TIMESTAMPTZ,
-    prev_in_visit_at TIMESTAMPTZ,
-    prev2_in_visit_at TIMESTAMPTZ,
-    prev_in_path_at TIMESTAMPTZ,
-    visit_gap_seconds INTEGER,
-    prev_any_in_session_at TIMESTAMPTZ"""
+LINK_COLUMNS_DDL = "".join(
+    f",\n    {name} {'INTEGER' if name == 'visit_gap_seconds' else 'TIMESTAMPTZ'}"
+    for name in LINK_COLUMNS)
 
 # Attributes every row of a session should share; distinct_id is left out on purpose: identify
 # sets it mid-session, and no filter on it takes the linked path.
@@ -57,6 +55,46 @@ TRAFFIC = "event_type NOT IN (2, 5)"
 NO_PREDECESSOR = "'-infinity'::TIMESTAMPTZ"
 NO_TIME = -(2**63)  # "no row yet" among microsecond times
 _MICROS = pa.timestamp("us", tz="UTC")
+
+
+def _text(row: Mapping[str, Any], column: str) -> str:
+    return row.get(column) or ""
+
+
+def _every_row(row: Mapping[str, Any]) -> bool:
+    return True
+
+
+def _from_another_site(row: Mapping[str, Any]) -> bool:
+    referrer = _text(row, "referrer_domain")
+    return referrer != "" and referrer != _text(row, "hostname")
+
+
+@dataclass(frozen=True, slots=True)
+class ValueChain:
+    """Traffic rows of one session with the same value of `column` (NULL read as ''), among
+    the rows `keeps` (in SQL: `rows`): what `/metrics` of that value counts."""
+
+    link: str
+    column: str
+    rows: str
+    keeps: Callable[[Mapping[str, Any]], bool]
+
+    @property
+    def key(self) -> str:
+        return f"coalesce({self.column}, '')"
+
+
+# Referrers count only rows from other sites (/metrics drops self-referrals), so their chain
+# holds just those rows.
+VALUE_CHAINS = (
+    ValueChain("prev_in_path_at", "url_path", "TRUE", _every_row),
+    ValueChain("prev_in_referrer_at", "referrer_domain",
+               "coalesce(referrer_domain, '') NOT IN ('', coalesce(hostname, ''))",
+               _from_another_site),
+    ValueChain("prev_in_title_at", "page_title", "TRUE", _every_row),
+    ValueChain("prev_in_hostname_at", "hostname", "TRUE", _every_row),
+)
 
 
 def _seconds(column: str) -> str:
@@ -71,26 +109,35 @@ def _gap(created_at: str, previous: str) -> str:
 def _lags(relation: str, order: str) -> str:
     """Each row of `relation` with its predecessors inside the relation (NULL: none there),
     ordered by time then `order`; the traffic chains skip custom events and web vitals."""
-    def lag(partition: str, offset: int = 1) -> str:
-        return (f"CASE WHEN is_traffic THEN lag(created_at, {offset}) OVER (PARTITION BY "
-                f"is_traffic, {partition} ORDER BY created_at, {order}) END")
+    def lag(partition: str, offset: int = 1, rows: str = "TRUE") -> str:
+        return (f"CASE WHEN is_traffic AND {rows} THEN lag(created_at, {offset}) OVER ("
+                f"PARTITION BY is_traffic, {rows}, {partition} ORDER BY created_at, {order}) END")
+    values = ",\n".join(f"{lag(f'session_id, {chain.key}', rows=chain.rows)} AS {chain.link}, "
+                        f"{chain.rows} AS in_{chain.link}"
+                        for chain in VALUE_CHAINS)
     return f"""
         SELECT event_id, created_at, session_id, visit_id, url_path, is_traffic,
                {lag("session_id")} AS s1,
                {lag("visit_id")} AS v1,
                {lag("visit_id", 2)} AS v2,
-               {lag("session_id, url_path")} AS p1,
+               {values},
                lag(created_at) OVER (PARTITION BY session_id ORDER BY created_at, {order}) AS a1
         FROM {relation}"""
 
 
 def _link_values(linked: str) -> str:
-    """The link columns' values from a relation with the finished predecessors of a row."""
-    return f"""{linked}.prev_in_session_at, {linked}.prev_in_visit_at,
-               {linked}.prev2_in_visit_at, {linked}.prev_in_path_at,
-               CASE WHEN {linked}.is_traffic
-                    THEN {_gap(f"{linked}.created_at", f"{linked}.prev_in_visit_at")} END,
-               {linked}.prev_any_in_session_at"""
+    """The link columns' values, in LINK_COLUMNS order, from a relation with the finished
+    predecessors of a row."""
+    values = {
+        "prev_in_session_at": f"{linked}.prev_in_session_at",
+        "prev_in_visit_at": f"{linked}.prev_in_visit_at",
+        "prev2_in_visit_at": f"{linked}.prev2_in_visit_at",
+        "visit_gap_seconds": f"CASE WHEN {linked}.is_traffic THEN "
+                             f"{_gap(f'{linked}.created_at', f'{linked}.prev_in_visit_at')} END",
+        "prev_any_in_session_at": f"{linked}.prev_any_in_session_at",
+        **{chain.link: f"{linked}.{chain.link}" for chain in VALUE_CHAINS},
+    }
+    return ", ".join(values[name] for name in LINK_COLUMNS)
 
 
 @dataclass(slots=True)
@@ -100,11 +147,13 @@ class ChainEnds:
     any_at: int = NO_TIME
     traffic_at: int = NO_TIME
     visits: dict[str, tuple[int, int]] = field(default_factory=dict)  # last, second last
-    paths: dict[str, int] = field(default_factory=dict)
+    # Per value chain (VALUE_CHAINS order): value -> last time.
+    values: tuple[dict[str, int], ...] = field(
+        default_factory=lambda: tuple({} for _ in VALUE_CHAINS))
     attributes: tuple[Any, ...] | None = None  # its rows' visitor attributes, when they agree
     varying: bool = False  # its rows disagree (already listed in varying_session)
 
-    def add(self, created_at: int, traffic: bool, visit: str, path: str,
+    def add(self, row: Mapping[str, Any], created_at: int, traffic: bool,
             attributes: tuple[Any, ...]) -> None:
         self.any_at = max(self.any_at, created_at)
         if not self.varying:
@@ -115,13 +164,17 @@ class ChainEnds:
         if not traffic:
             return
         self.traffic_at = max(self.traffic_at, created_at)
+        visit = row["visit_id"]
         last, second = self.visits.get(visit, (NO_TIME, NO_TIME))
         if created_at >= last:
             last, second = created_at, last
         elif created_at > second:
             second = created_at
         self.visits[visit] = (last, second)
-        self.paths[path] = max(self.paths.get(path, NO_TIME), created_at)
+        for chain, ends in zip(VALUE_CHAINS, self.values, strict=True):
+            if chain.keeps(row):
+                value = _text(row, chain.column)
+                ends[value] = max(ends.get(value, NO_TIME), created_at)
 
 
 class ChainEndCache:
@@ -162,14 +215,17 @@ def _stored_ends(cursor: duckdb.DuckDBPyConnection,
                  session_ids: Sequence[str]) -> dict[str, ChainEnds]:
     """Chain ends of these sessions read from their stored rows (absent: no rows)."""
     ends: dict[str, ChainEnds] = {}
-    rows = cursor.execute(f"""
-        SELECT session_id::VARCHAR, epoch_us(created_at), {TRAFFIC}, visit_id::VARCHAR,
-               url_path, {", ".join(VISITOR_ATTRIBUTES)}
+    columns = ["session_id", "visit_id", *(chain.column for chain in VALUE_CHAINS),
+               *VISITOR_ATTRIBUTES]
+    columns = list(dict.fromkeys(["hostname", *columns]))
+    found = cursor.execute(f"""
+        SELECT epoch_us(created_at), {TRAFFIC}, {", ".join(f"{name}::VARCHAR" for name in columns)}
         FROM website_event WHERE session_id IN (SELECT unnest(?::UUID[]))
     """, [list(session_ids)]).fetchall()
-    for session, created_at, traffic, visit, path, *attributes in rows:
-        ends.setdefault(session, ChainEnds()).add(created_at, traffic, visit, path,
-                                                 tuple(attributes))
+    for created_at, traffic, *values in found:
+        row = dict(zip(columns, values, strict=True))
+        ends.setdefault(row["session_id"], ChainEnds()).add(
+            row, created_at, traffic, _row_attributes(row))
     return ends
 
 
@@ -192,11 +248,14 @@ def _walk(events: Sequence[Mapping[str, Any]], ends: dict[str, ChainEnds],
             links["prev_in_session_at"][index] = _known(end.traffic_at)
             links["prev_in_visit_at"][index] = _known(last)
             links["prev2_in_visit_at"][index] = _known(second)
-            links["prev_in_path_at"][index] = _known(end.paths.get(row["url_path"], NO_TIME))
+            for chain, ends_of_chain in zip(VALUE_CHAINS, end.values, strict=True):
+                if chain.keeps(row):
+                    links[chain.link][index] = _known(
+                        ends_of_chain.get(_text(row, chain.column), NO_TIME))
             links["visit_gap_seconds"][index] = (
                 created_at // 1_000_000 - last // 1_000_000 if last != NO_TIME else 0)
         was_varying = end.varying
-        end.add(created_at, traffic, row["visit_id"], row["url_path"], _row_attributes(row))
+        end.add(row, created_at, traffic, _row_attributes(row))
         if end.varying and not was_varying:
             varying[session] = row["website_id"]
     return links, varying
@@ -251,34 +310,41 @@ def _event_columns(rows: pa.Table) -> list[str]:
     return [name for name in rows.column_names if not name.startswith("link_")]
 
 
+def _stored_link(name: str) -> str:
+    """How a link computed in Python is stored: no predecessor is '-infinity', and rows
+    outside the link's chain hold NULL."""
+    if name == "visit_gap_seconds":
+        return f"link_{name}"
+    if name == "prev_any_in_session_at":
+        return f"coalesce(link_{name}, {NO_PREDECESSOR})"
+    rows = next((chain.rows for chain in VALUE_CHAINS if chain.link == name), "TRUE")
+    return f"CASE WHEN {TRAFFIC} AND {rows} THEN coalesce(link_{name}, {NO_PREDECESSOR}) END"
+
+
 _INSERT_SQL = f"""
     INSERT INTO website_event ({{columns}}, {", ".join(LINK_COLUMNS)})
-    SELECT {{columns}},
-        {", ".join(
-            f"CASE WHEN {TRAFFIC} THEN coalesce(link_{name}, {NO_PREDECESSOR}) END"
-            for name in LINK_COLUMNS[:4])},
-        link_visit_gap_seconds,
-        coalesce(link_prev_any_in_session_at, {NO_PREDECESSOR})
+    SELECT {{columns}}, {", ".join(_stored_link(name) for name in LINK_COLUMNS)}
     FROM incoming_events
 """
 
 
 def _linked_rows(table: str, where: str = "TRUE") -> str:
-    """Every row of `table` matching `where`, with its finished predecessors (ties ordered by
-    event id); `where` must keep whole sessions."""
+    """Every row of `table` matching `where`, with its finished predecessors; rows of the same
+    instant follow their storage order, as in a batch. `where` must keep whole sessions."""
+    def finished(lagged: str, name: str, rows: str = "TRUE") -> str:
+        return (f"CASE WHEN is_traffic AND {rows} THEN coalesce({lagged}, {NO_PREDECESSOR}) "
+                f"END AS {name}")
+    chains = ", ".join(finished(chain.link, chain.link, f"in_{chain.link}")
+                       for chain in VALUE_CHAINS)
     return f"""
         SELECT event_id, created_at, is_traffic,
-               CASE WHEN is_traffic THEN coalesce(s1, {NO_PREDECESSOR}) END
-                   AS prev_in_session_at,
-               CASE WHEN is_traffic THEN coalesce(v1, {NO_PREDECESSOR}) END
-                   AS prev_in_visit_at,
-               CASE WHEN is_traffic THEN coalesce(v2, {NO_PREDECESSOR}) END
-                   AS prev2_in_visit_at,
-               CASE WHEN is_traffic THEN coalesce(p1, {NO_PREDECESSOR}) END
-                   AS prev_in_path_at,
+               {finished("s1", "prev_in_session_at")},
+               {finished("v1", "prev_in_visit_at")},
+               {finished("v2", "prev2_in_visit_at")},
+               {chains},
                coalesce(a1, {NO_PREDECESSOR}) AS prev_any_in_session_at
-        FROM ({_lags(f"(SELECT *, {TRAFFIC} AS is_traffic FROM {table} WHERE {where})",
-                     "event_id")})"""
+        FROM ({_lags(f"(SELECT *, rowid AS stored_order, {TRAFFIC} AS is_traffic "
+                     f"FROM {table} WHERE {where})", "stored_order")})"""
 
 
 def relink_sessions(cursor: duckdb.DuckDBPyConnection, session_ids: Sequence[str]) -> None:
