@@ -3,8 +3,9 @@
 Fills a data directory with `umami-server demo`'s generator (bench/harness.py, as bench/query.py
 does, so `--keep` directories are shared), starts `umami-server serve`, logs in
 through the login form and times whole HTML responses (every query of the page included) over
-`--runs` requests after two warm-up ones. The issue's bar: the overview of a website with 10 M
-events in under 1 s. Prints a Markdown table.
+`--runs` requests after two warm-up ones. The overview is streamed, so for it the time until
+its stat cards and chart had arrived is measured too. The issue's bar: the overview of a
+website with 10 M events usable in under 1 s. Prints a Markdown table.
 
     python bench/dashboard.py [--sizes 10000000] [--runs 10] [--keep DIR]
 """
@@ -14,12 +15,14 @@ from __future__ import annotations
 import re
 import statistics
 import sys
+import time
 from pathlib import Path
 
 import httpx
 from harness import (
     ADMIN_PASSWORD,
     THREADS,
+    WARM_UP_CALLS,
     bench_server,
     demo_website,
     percentile,
@@ -50,17 +53,37 @@ def log_in(server: ServerProcess) -> httpx.Client:
     return client
 
 
-def time_pages(server: ServerProcess, website: str, runs: int) -> dict[str, list[float]]:
+# The overview streams: the stat cards and the chart come first, the panels after. This marks
+# the end of the first part.
+FIRST_PART_END = b'<div class="panels">'
+
+
+def time_pages(server: ServerProcess, website: str, runs: int
+               ) -> dict[str, tuple[list[float], list[float]]]:
+    """Per page: milliseconds until the cards and chart had arrived (overviews only), and
+    until the whole page had."""
     client = log_in(server)
-    timings: dict[str, list[float]] = {}
+    timings: dict[str, tuple[list[float], list[float]]] = {}
     for label, suffix in PAGES:
         path = f"/websites/{website}{suffix}"
+        first: list[float] = []
+        whole: list[float] = []
 
-        def load(path: str = path) -> None:
-            answer = client.get(path)
-            assert answer.status_code == 200, (path, answer.status_code)
+        def load(path: str = path, first: list[float] = first) -> None:
+            started = time.perf_counter()
+            seen = b""
+            with client.stream("GET", path) as answer:
+                assert answer.status_code == 200, (path, answer.status_code)
+                for chunk in answer.iter_bytes():
+                    if FIRST_PART_END not in seen:
+                        seen += chunk
+                        if FIRST_PART_END in seen:
+                            first.append((time.perf_counter() - started) * 1000)
 
-        timings[label] = timed_ms(load, runs)
+        whole.extend(timed_ms(load, runs))
+        # Only the overview is streamed; elsewhere the marker just ends a whole response.
+        first[:] = first[WARM_UP_CALLS:] if label.startswith("overview") else []
+        timings[label] = (first, whole)
     client.close()
     return timings
 
@@ -75,11 +98,12 @@ def run_size(root: Path, events: int, runs: int) -> None:
         server.stop()
     print(f"\n### Dashboard, {events:,} events over 30 days, {THREADS} DuckDB threads, "
           f"{runs} runs\n")
-    print("| page | p50 ms | p95 ms |")
-    print("|---|---|---|")
-    for label, samples in timings.items():
-        print(f"| {label} | {statistics.median(samples):.0f} | "
-              f"{percentile(samples, 0.95):.0f} |")
+    print("| page | cards and chart shown, p50 ms | whole page p50 ms | whole page p95 ms |")
+    print("|---|---|---|---|")
+    for label, (first, whole) in timings.items():
+        shown = f"{statistics.median(first):.0f}" if first else "—"
+        print(f"| {label} | {shown} | {statistics.median(whole):.0f} | "
+              f"{percentile(whole, 0.95):.0f} |")
     sys.stdout.flush()
 
 

@@ -8,15 +8,21 @@ models, the same permission checks and the same store calls, and the page render
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 
 from umami_server.api import auth as auth_api
 from umami_server.api import links, pixels, report_runs, shares, teams, users, websites
@@ -27,6 +33,39 @@ from umami_server.auth.context import Auth, AuthUser
 from umami_server.context import ServerContext
 from umami_server.web import session
 from umami_server.web.templating import Templates
+
+_DONE = object()
+
+
+async def _in_bursts(pieces: Iterator[str]) -> AsyncIterator[bytes]:
+    """Render in a worker thread and send whatever it has produced each time the connection
+    is ready: one write per burst, not one per template piece (Jinja yields hundreds)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+
+    def produce() -> None:
+        try:
+            for piece in pieces:
+                loop.call_soon_threadsafe(queue.put_nowait, piece)
+        except Exception as error:  # handed to the consumer, which re-raises it
+            loop.call_soon_threadsafe(queue.put_nowait, error)
+        loop.call_soon_threadsafe(queue.put_nowait, _DONE)
+
+    producer = loop.run_in_executor(None, produce)
+    finished = False
+    while not finished:
+        burst = [await queue.get()]
+        while not queue.empty():
+            burst.append(queue.get_nowait())
+        if burst[-1] is _DONE:
+            finished = True
+            burst.pop()
+        for item in burst:
+            if isinstance(item, Exception):
+                raise item
+        yield "".join(burst).encode()
+    await producer
+
 
 logger = logging.getLogger("umami_server.web")
 
@@ -193,14 +232,22 @@ class WebRequest:
             raise unauthorized()
         return endpoint.run(call)
 
-    def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
-        html = self.dashboard.templates.render(template, {
+    def _page_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {
             "web": self, "user": self.user, "csrf": self.csrf,
             "url": self.url, "static": self.static_url,
             "notice": self.query.get("notice"), "error": self.query.get("error"),
             **values,
-        })
+        }
+
+    def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+        html = self.dashboard.templates.render(template, self._page_values(values))
         return HTMLResponse(html, status_code)
+
+    def stream(self, template: str, **values: Any) -> StreamingResponse:
+        """Like `render`, sent while it renders (see Templates.stream)."""
+        pieces = self.dashboard.templates.stream(template, self._page_values(values))
+        return StreamingResponse(_in_bursts(pieces), media_type="text/html; charset=utf-8")
 
     def static_url(self, name: str) -> str:
         return self.url(f"/static/{name}", v=self.dashboard.templates.version)

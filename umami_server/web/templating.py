@@ -4,6 +4,7 @@ version stamp for static URLs so browsers may cache them for a long time."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,8 @@ class Templates:
 
     def render(self, name: str, values: dict[str, Any]) -> str:
         return self.environment.get_template(name).render(values)
+
+    def stream(self, name: str, values: dict[str, Any]) -> Iterator[str]:
+        """The page in pieces as it renders: values the template reaches late may still be
+        computing while the browser shows the top."""
+        return self.environment.get_template(name).generate(values)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -68,6 +69,7 @@ MAP_ROWS = 300
 TABLE_ROWS = 500
 EXPORT_ROWS = 10_000
 _SLACK = timedelta(seconds=1)
+logger = logging.getLogger("umami_server.web")
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dashboard-query")
 
 
@@ -280,36 +282,46 @@ def country_map(view: View, rows: list[dict[str, Any]]) -> Any:
 
 
 def render_overview(web: WebRequest, site: Site) -> Response:
+    """The overview, streamed: the cards and chart are sent as soon as their two queries are
+    done; the panels' queries start then and each panel follows when its rows are there."""
     view = View(web, site, site.base)
     store = web.dashboard.context.store.events
     request = view.request()
     chosen = {name: view.params.get(name) if view.params.get(name) in dict(tabs)
               else tabs[0][0] for name, tabs in PANELS}
-    jobs: list[Callable[[], Any]] = [
+    numbers, series = parallel(
         lambda: stats.website_stats(store, request),
         lambda: pageviews.series(store, request, request.window),
-    ]
-    jobs += [lambda metric=metric: metric_rows(
-        view, metric, MAP_ROWS if metric == "country" else PANEL_ROWS)
-             for metric in chosen.values()]
-    numbers, series, *tables = parallel(*jobs)
+    )
+    # Submitted only now, so they do not slow the cards and chart down.
+    tables = [_pool.submit(metric_rows, view, metric,
+                           MAP_ROWS if metric == "country" else PANEL_ROWS)
+              for metric in chosen.values()]
     visitors = int(numbers.get("visitors", 0))
-    panels = []
-    for (name, tabs), rows in zip(PANELS, tables, strict=True):
-        metric = chosen[name]
-        panels.append({
-            "name": name, "metric": metric, "label": METRIC_LABELS[metric],
-            "tabs": [{"label": label, "href": view.link(**{name: key}), "current": key == metric}
-                     for key, label in tabs],
-            "map": country_map(view, rows) if metric == "country" else None,
-            "rows": _table(view, metric, rows[:PANEL_ROWS],
-                           0 if metric == "event" else visitors),
-            "more": view.link(f"{site.base}/table/{metric}"),
-            "csv": view.link(f"{site.base}/export/{metric}.csv"),
-        })
-    return web.render(
+
+    def panels() -> Iterator[dict[str, Any]]:
+        for (name, tabs), table in zip(PANELS, tables, strict=True):
+            metric = chosen[name]
+            try:
+                rows, failed = table.result(), False
+            except Exception:
+                logger.exception("overview panel %s failed", metric)
+                rows, failed = [], True
+            yield {
+                "name": name, "metric": metric, "label": METRIC_LABELS[metric],
+                "tabs": [{"label": label, "href": view.link(**{name: key}),
+                          "current": key == metric} for key, label in tabs],
+                "map": country_map(view, rows) if metric == "country" else None,
+                "rows": _table(view, metric, rows[:PANEL_ROWS],
+                               0 if metric == "event" else visitors),
+                "failed": failed,
+                "more": view.link(f"{site.base}/table/{metric}"),
+                "csv": view.link(f"{site.base}/export/{metric}.csv"),
+            }
+
+    return web.stream(
         "analytics/overview.html", section="websites", site=site, view=view, tab="overview",
-        cards=stat_cards(numbers), chart=chart_of(view, series), panels=panels,
+        cards=stat_cards(numbers), chart=chart_of(view, series), panels=panels(),
         presets=period.PRESETS,
     )
 
