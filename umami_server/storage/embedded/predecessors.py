@@ -1,7 +1,7 @@
 """Predecessor links on traffic rows: what makes exact distinct counts cheap.
 
 Every traffic row (event types other than custom events and web vitals) stores when the row
-before it happened in three chains, each in time order:
+before it happened in several chains, each in time order:
 
 - `prev_in_session_at`: the previous traffic row of its session;
 - `prev_in_visit_at` and `prev2_in_visit_at`: the previous and the second previous of its visit;
@@ -22,11 +22,11 @@ Links are written with each loaded batch. Linking needs each chain's stored end 
 row, the latest two for a visit). A session new to the store has none (the session insert says
 which are new); the ends of recently loaded sessions are kept in memory (`ChainEndCache`); only
 the other sessions' stored rows are read, in one scan. One pass over the batch in time order
-then links it, and it is inserted. A row older than its session's
-last stored row (a late or backdated hit) makes that whole session relinked after the insert,
-so the links always follow time order. Sessions whose rows disagree on a visitor attribute (a client
-can override browser, os and device per hit) are listed in `varying_session`; filters on those
-attributes then take the general path.
+then links it, and it is inserted. A row older than its session's last stored row (a late or
+backdated hit) makes that whole session relinked in SQL after the insert, so the links always
+follow time order; the schema migration links stored rows with the same SQL. Sessions whose
+rows disagree on a visitor attribute (a client can override browser, os and device per hit)
+are listed in `varying_session`; filters on those attributes then take the grouped path.
 """
 
 from __future__ import annotations
