@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import sqlite3
 import time
 import uuid
 
 import pytest
 
+from umami_server.storage.embedded.analytics_db import MIGRATIONS
 from umami_server.storage.embedded.ingest_log import IngestLog, IngestQueueFull
 from umami_server.storage.embedded.store import INGEST_LOG_FILE, EmbeddedStore
 
@@ -114,3 +116,17 @@ def test_log_sequences_continue_after_pruning(tmp_path, entries):
         ) == [(entries + 1,)]
     finally:
         store.close()
+
+
+# Migrations are generated from code (column lists, the linking SQL). An applied migration must
+# never change, so their text is pinned: a change that alters one needs a new version instead.
+APPLIED_MIGRATIONS = {
+    1: "a3d9b059723be6a84d4d93d30f165f0e3877b04c0eb0ed399b074f6d9492719d",
+    2: "45aaa06ca9c33c4e63fc24ed08e96544f46f36c10afe2dfaff597a3c711cc254",
+}
+
+
+def test_applied_migrations_keep_their_text():
+    digests = {version: hashlib.sha256(text.encode()).hexdigest()
+               for version, text in MIGRATIONS}
+    assert {version: digests[version] for version in APPLIED_MIGRATIONS} == APPLIED_MIGRATIONS

@@ -165,7 +165,7 @@ GROUP BY session_id HAVING count(DISTINCT ({", ".join(VISITOR_ATTRIBUTES)})) > 1
 
 
 _MIGRATION_NOTES = {
-    2: ": linking every stored event to its predecessors, once (about a minute per 10 M events)",
+    2: ": linking every stored event to its predecessors, once (1-2 minutes per 10 M events)",
 }
 
 
