@@ -24,6 +24,7 @@ from umami_server.queries.dimensions import E, channel_expression
 from umami_server.queries.metrics import expanded_metrics, website_metrics
 from umami_server.queries.pageviews import website_pageviews
 from umami_server.queries.render import fetch
+from umami_server.queries.reports.retention import retention
 from umami_server.queries.request import parse_request
 from umami_server.queries.rows import conditions
 from umami_server.queries.sessions import session_list
@@ -275,3 +276,14 @@ def test_channels_per_combination_match_the_rules_per_row(loaded):
         assert answer == expected
         seen.update(channel for channel, _ in expected)
     assert len(seen) > 3
+
+
+@pytest.mark.parametrize("zone", ["", "America/New_York"])
+@pytest.mark.parametrize("filters", [{}, {"country": "neq.FR"}])
+def test_retention_matches_grouping(loaded, zone, filters):
+    events, website = loaded
+    grouped = WithoutLinks(events)
+    for start, end in _windows(random.Random(11)):
+        request = parse_request(website, {"startAt": str(start), "endAt": str(end),
+                                          "timezone": zone, **filters})
+        assert retention(events, request) == retention(grouped, request)

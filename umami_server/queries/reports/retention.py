@@ -12,23 +12,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, cast, func, select
+from sqlalchemy import Date, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, const
+from umami_server.queries.linked import usable
 from umami_server.queries.render import fetch
 from umami_server.queries.request import AnalyticsRequest
 from umami_server.queries.rows import Rows, conditions
-from umami_server.queries.timebuckets import bucket, label
+from umami_server.queries.timebuckets import bucket, buckets_follow_time, label
 from umami_server.storage.interface import EventStore
 
 MAX_DAY = 31
 
 
-def local_day(request: AnalyticsRequest) -> ColumnElement[Any]:
+def local_day(request: AnalyticsRequest, instant: Any = E.created_at) -> ColumnElement[Any]:
     """The row's calendar day in the request's zone (zone offsets of the window, not per row)."""
     window = (request.window.start, request.window.end)
-    return cast(bucket(E.created_at, "day", request.zone, around=window), Date)
+    return cast(bucket(instant, "day", request.zone, around=window), Date)
 
 
 def _unfiltered(request: AnalyticsRequest) -> bool:
@@ -37,9 +38,24 @@ def _unfiltered(request: AnalyticsRequest) -> bool:
 
 def retention(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
     day = local_day(request)
+    every_row = conditions(request, kind=Rows.ALL, filters=False, exclude_bounce=False)
+    start = request.window.start
+    if usable(store, request) and buckets_follow_time("day", request.zone, start,
+                                                      request.window.end):
+        # From the links over every event of a session: a session's first row of a day has
+        # its predecessor before the window or on an earlier day, and its first row in the
+        # window gives its cohort. No grouping by session.
+        previous = E.prev_any_in_session_at
+        first_of_day = or_(previous < start, local_day(request, previous) != day)
+        active = (select(E.session_id.label("session_id"), day.label("day"))
+                  .where(*every_row, first_of_day).cte("active"))
+        cohorts = (select(E.session_id.label("session_id"), day.label("cohort"))
+                   .where(*conditions(request, kind=Rows.ALL), previous < start)
+                   .cte("cohort"))
+        return _answer(store, request, active, cohorts)
     active = (
         select(E.session_id.label("session_id"), day.label("day"))
-        .where(*conditions(request, kind=Rows.ALL, filters=False, exclude_bounce=False))
+        .where(*every_row)
         .group_by(E.session_id, day)
         .cte("active")
     )
@@ -56,6 +72,13 @@ def retention(store: EventStore, request: AnalyticsRequest) -> list[dict[str, An
             .group_by(E.session_id)
             .cte("cohort")
         )
+    return _answer(store, request, active, cohorts)
+
+
+def _answer(store: EventStore, request: AnalyticsRequest, active: Any,
+            cohorts: Any) -> list[dict[str, Any]]:
+    """Cohort sizes and returns per day from the (session, day) pairs and each session's
+    cohort day."""
     sizes = (
         select(cohorts.c.cohort, func.count().label("visitors"))
         .group_by(cohorts.c.cohort)
