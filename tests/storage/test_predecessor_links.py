@@ -25,6 +25,7 @@ from umami_server.queries.metrics import expanded_metrics, website_metrics
 from umami_server.queries.pageviews import website_pageviews
 from umami_server.queries.render import fetch
 from umami_server.queries.reports.retention import retention
+from umami_server.queries.reports.revenue import revenue
 from umami_server.queries.request import parse_request
 from umami_server.queries.rows import conditions
 from umami_server.queries.sessions import session_list
@@ -87,7 +88,14 @@ def _traffic(website: str, rng: random.Random) -> list[list[dict[str, Any]]]:
                 if number == 7:  # a client overriding the browser on some hits
                     row["browser"] = BROWSERS[hit % len(BROWSERS)]
                 late = rng.random() < 0.1
-                batches[2 if late else rng.randint(0, 1)].append({"event": row})
+                entry: dict[str, Any] = {"event": row}
+                if event_type == 2:
+                    entry["revenue"] = {
+                        "revenue_id": str(uuid.uuid4()), "website_id": website,
+                        "session_id": session, "event_id": row["event_id"],
+                        "event_name": "click", "currency": "USD",
+                        "revenue": rng.choice((5, 12.5, 30)), "created_at": row["created_at"]}
+                batches[2 if late else rng.randint(0, 1)].append(entry)
             moment += timedelta(hours=rng.choice((1, 5, 20)))
         batches[0].append({"session": session_row})
     return batches
@@ -287,3 +295,17 @@ def test_retention_matches_grouping(loaded, zone, filters):
         request = parse_request(website, {"startAt": str(start), "endAt": str(end),
                                           "timezone": zone, **filters})
         assert retention(events, request) == retention(grouped, request)
+
+
+def test_revenue_matches_grouping(loaded):
+    """Its visitor total and each paying session's first referrer and channel."""
+    events, website = loaded
+    grouped = WithoutLinks(events)
+    channels = set()
+    for start, end in _windows(random.Random(12)):
+        request = parse_request(website, {"startAt": str(start), "endAt": str(end),
+                                          "unit": "day"})
+        answer = revenue(events, request, "USD")
+        assert answer == revenue(grouped, request, "USD")
+        channels.update(row["name"] for row in answer["channel"])
+    assert len(channels) > 2

@@ -58,10 +58,14 @@ def first_in_window(previous: ColumnElement[Any], start: datetime) -> ColumnElem
     return _count_where(previous < start)
 
 
+def has_links(store: EventStore) -> bool:
+    return bool(getattr(store, "has_predecessor_links", False))
+
+
 def usable(store: EventStore, request: AnalyticsRequest, also_allowed: Iterable[str] = (),
            grouped_by_visitor_attribute: bool = False) -> bool:
     """Whether the linked counts answer this request exactly (see the module docstring)."""
-    if not getattr(store, "has_predecessor_links", False) or request.exclude_bounce:
+    if not has_links(store) or request.exclude_bounce:
         return False
     allowed = SESSION_FILTERS | frozenset(also_allowed)
     if any(item.name not in allowed for item in request.filters):

@@ -15,6 +15,7 @@ from sqlalchemy import Numeric, and_, cast, func, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, channel_expression, text
+from umami_server.queries.linked import first_in_window, has_links
 from umami_server.queries.render import arrival_order, fetch, fetch_one, first_by
 from umami_server.queries.request import AnalyticsRequest, Window, comparison_window
 from umami_server.queries.rows import Rows, conditions, in_window
@@ -56,7 +57,9 @@ def _total(store: EventStore, request: AnalyticsRequest, currency: str,
         _amount().label("sum"), func.count(func.distinct(R.event_id)).label("count"),
         func.count(func.distinct(R.session_id)).label("unique_count"),
     ).select_from(source).where(*clauses))
-    sessions = fetch_one(store, select(func.count(func.distinct(E.session_id)).label("n"))
+    visitors = (first_in_window(E.prev_any_in_session_at, window.start) if has_links(store)
+                else func.count(func.distinct(E.session_id)))
+    sessions = fetch_one(store, select(visitors.label("n"))
                          .where(*in_window(request.website_id, window)))
     total, count = _number(paid.get("sum")), int(paid.get("count") or 0)
     total_sessions = int(sessions.get("n") or 0)
@@ -75,23 +78,30 @@ def _by_session_start(store: EventStore, request: AnalyticsRequest, currency: st
     """
     per_session = (select(R.session_id.label("session_id"), _amount().label("amount"))
                    .select_from(source).where(*clauses).group_by(R.session_id).cte("paid"))
-    first = (
-        select(E.session_id.label("session_id"),
-               first_by(arrival_order(), E.created_at).label("position"))
-        .where(*in_window(request.website_id, request.window),
-               E.session_id.in_(select(per_session.c.session_id)))
-        .group_by(E.session_id)
-        .cte("first_row")
-    )
-    start = (
-        select(first.c.session_id,
-               text(E.referrer_domain).label("referrer"),
-               channel_expression(UNKNOWN_CHANNEL).label("channel"))
-        .join_from(E.event_id.table, first, and_(arrival_order() == first.c.position,
-                                                 E.session_id == first.c.session_id))
-        .where(*in_window(request.website_id, request.window))
-        .cte("first_event")
-    )
+    window = in_window(request.website_id, request.window)
+    paying = E.session_id.in_(select(per_session.c.session_id))
+    first_event = [E.session_id.label("session_id"), text(E.referrer_domain).label("referrer"),
+                   channel_expression(UNKNOWN_CHANNEL).label("channel")]
+    if has_links(store):
+        # A session's first row in the window: its predecessor lies before the window.
+        start = (select(*first_event)
+                 .where(*window, paying, E.prev_any_in_session_at < request.window.start)
+                 .cte("first_event"))
+    else:
+        first = (
+            select(E.session_id.label("session_id"),
+                   first_by(arrival_order(), E.created_at).label("position"))
+            .where(*window, paying)
+            .group_by(E.session_id)
+            .cte("first_row")
+        )
+        start = (
+            select(*first_event)
+            .join_from(E.event_id.table, first, and_(arrival_order() == first.c.position,
+                                                     E.session_id == first.c.session_id))
+            .where(*window)
+            .cte("first_event")
+        )
     referrer, channel = start.c.referrer, start.c.channel
     amount = func.sum(per_session.c.amount)
     query = (select(referrer, channel, amount.label("value"))
