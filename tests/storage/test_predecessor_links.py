@@ -31,6 +31,7 @@ from umami_server.queries.rows import conditions
 from umami_server.queries.sessions import session_list
 from umami_server.queries.stats import website_stats
 from umami_server.storage.embedded.analytics_db import _SCHEMAS, MIGRATIONS, AnalyticsDatabase
+from umami_server.storage.embedded.predecessors import VISITOR_ATTRIBUTES
 from umami_server.storage.embedded.store import EmbeddedStore
 
 DAY0 = datetime(2026, 10, 31, 20, 0, tzinfo=UTC)  # New York turns its clocks back on Nov 1
@@ -309,3 +310,10 @@ def test_revenue_matches_grouping(loaded):
         assert answer == revenue(grouped, request, "USD")
         channels.update(row["name"] for row in answer["channel"])
     assert len(channels) > 2
+
+
+def test_every_visitor_filter_is_checked_for_varying_sessions():
+    """A filter takes the linked path only if the store lists sessions whose rows disagree on
+    it: the two lists must name the same attributes."""
+    # The visitor filters are named after their columns.
+    assert set(linked.SESSION_FILTERS) == set(VISITOR_ATTRIBUTES)
