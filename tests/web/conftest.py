@@ -4,7 +4,8 @@ helpers to log in through the login form."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -46,6 +47,29 @@ def api_token(server: ServerProcess) -> str:
     answer = httpx.post(f"{server.base_url}/api/auth/login",
                         json={"username": "admin", "password": ADMIN_PASSWORD})
     return answer.json()["token"]
+
+
+def create_website(server: ServerProcess, name: str, domain: str) -> str:
+    """A website made through the REST API; its id."""
+    made = httpx.post(f"{server.base_url}/api/websites",
+                      headers={"authorization": f"Bearer {api_token(server)}"},
+                      json={"name": name, "domain": domain})
+    assert made.status_code == 200, made.text
+    website_id: str = made.json()["id"]
+    return website_id
+
+
+def reload_until(page: Page, url: str, ready: Callable[[Page], bool], what: str,
+                 timeout: float = 10.0) -> None:
+    """Open `url` again until `ready` holds: hits become queryable only after the copier ran."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page.goto(url)
+        if ready(page):
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} never happened on {url}")
+        time.sleep(0.3)
 
 
 def log_in(context: BrowserContext, server: ServerProcess, username: str = "admin",

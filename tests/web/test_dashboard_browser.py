@@ -5,7 +5,6 @@ of a non-admin. Screenshots of the main views go to tests/web/artifacts/."""
 from __future__ import annotations
 
 import re
-import time
 
 import httpx
 import pytest
@@ -13,18 +12,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.server_process import ServerProcess
 from tests.tracker.browser import Site, page_html
-from tests.web.conftest import api_token, log_in, screenshot
+from tests.web.conftest import api_token, log_in, reload_until, screenshot
 
 
 def _wait_for_text(page: Page, url: str, text: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        page.goto(url)
-        if text in page.content():
-            return
-        if time.monotonic() > deadline:
-            pytest.fail(f"{text!r} never appeared on {url}")
-        time.sleep(0.3)
+    reload_until(page, url, lambda shown: text in shown.content(), f"{text!r} appearing",
+                 timeout)
 
 
 @pytest.fixture(scope="module")

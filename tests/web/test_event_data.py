@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import re
-import time
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.server_process import CHROME_UA, ServerProcess
-from tests.web.conftest import api_token, csrf_of, log_in, logged_in_client, screenshot
+from tests.web.conftest import (
+    api_token,
+    create_website,
+    csrf_of,
+    log_in,
+    logged_in_client,
+    reload_until,
+    screenshot,
+)
 
 SIGNUPS = [{"plan": "pro", "seats": 3}, {"plan": "pro", "seats": 5}, {"plan": "free", "seats": 1}]
 
@@ -29,10 +36,7 @@ def _send(server: ServerProcess, website_id: str, name: str | None,
 @pytest.fixture(scope="module")
 def shop(dashboard_server: ServerProcess) -> str:
     """A website with page views and custom events, some of them carrying data."""
-    made = httpx.post(f"{dashboard_server.base_url}/api/websites",
-                      headers={"authorization": f"Bearer {api_token(dashboard_server)}"},
-                      json={"name": "Shop", "domain": "shop.test"})
-    website_id: str = made.json()["id"]
+    website_id = create_website(dashboard_server, "Shop", "shop.test")
     _send(dashboard_server, website_id, None)
     for data in SIGNUPS:
         _send(dashboard_server, website_id, "signup", data)
@@ -42,14 +46,8 @@ def shop(dashboard_server: ServerProcess) -> str:
 
 
 def _events_page(page: Page, url: str, text: str, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        page.goto(url)
-        if text in page.locator(".event-data").inner_text():
-            return
-        if time.monotonic() > deadline:
-            pytest.fail(f"{text!r} never appeared in the event data of {url}")
-        time.sleep(0.3)
+    reload_until(page, url, lambda shown: text in shown.locator(".event-data").inner_text(),
+                 f"{text!r} appearing in the event data", timeout)
 
 
 def test_the_events_view_lists_event_properties(

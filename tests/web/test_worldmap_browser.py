@@ -4,14 +4,13 @@ sent through /api/send with Cloudflare's country header from public addresses.""
 from __future__ import annotations
 
 import re
-import time
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.server_process import CHROME_UA, ServerProcess
-from tests.web.conftest import api_token, log_in, screenshot
+from tests.web.conftest import create_website, log_in, reload_until, screenshot
 
 # (country header, visitors); each visitor gets its own documentation-range address, so its
 # own session. The server locates a hit by `cf-ipcountry` unless the address is local.
@@ -29,10 +28,7 @@ def _send(server: ServerProcess, website_id: str, country: str, address: str) ->
 
 @pytest.fixture(scope="module")
 def atlas(dashboard_server: ServerProcess) -> str:
-    made = httpx.post(f"{dashboard_server.base_url}/api/websites",
-                      headers={"authorization": f"Bearer {api_token(dashboard_server)}"},
-                      json={"name": "Atlas", "domain": "atlas.test"})
-    website_id: str = made.json()["id"]
+    website_id = create_website(dashboard_server, "Atlas", "atlas.test")
     host = 10
     for country, count in VISITORS:
         for _ in range(count):
@@ -43,14 +39,8 @@ def atlas(dashboard_server: ServerProcess) -> str:
 
 def _overview_with_map(page: Page, url: str, dots: int, timeout: float = 10.0) -> None:
     """Open the overview until the copier has made every hit queryable."""
-    deadline = time.monotonic() + timeout
-    while True:
-        page.goto(url)
-        if page.locator("svg.worldmap a").count() == dots:
-            return
-        if time.monotonic() > deadline:
-            pytest.fail(f"the map never showed {dots} countries on {url}")
-        time.sleep(0.3)
+    reload_until(page, url, lambda shown: shown.locator("svg.worldmap a").count() == dots,
+                 f"the map showing {dots} countries", timeout)
 
 
 def test_the_map_shows_countries_and_filters_by_click(
