@@ -24,6 +24,8 @@ from umami_server.queries.dimensions import E, channel_expression
 from umami_server.queries.metrics import expanded_metrics, website_metrics
 from umami_server.queries.pageviews import website_pageviews
 from umami_server.queries.render import fetch
+from umami_server.queries.reports.breakdown import breakdown
+from umami_server.queries.reports.journey import journey
 from umami_server.queries.reports.retention import retention
 from umami_server.queries.reports.revenue import revenue
 from umami_server.queries.request import parse_request
@@ -31,7 +33,7 @@ from umami_server.queries.rows import conditions
 from umami_server.queries.sessions import session_list
 from umami_server.queries.stats import website_stats
 from umami_server.storage.embedded.analytics_db import _SCHEMAS, MIGRATIONS, AnalyticsDatabase
-from umami_server.storage.embedded.predecessors import VISITOR_ATTRIBUTES
+from umami_server.storage.embedded.predecessors import VISITOR_ATTRIBUTES, visit_links_query
 from umami_server.storage.embedded.store import EmbeddedStore
 
 DAY0 = datetime(2026, 10, 31, 20, 0, tzinfo=UTC)  # New York turns its clocks back on Nov 1
@@ -57,8 +59,10 @@ def _micros(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-def _traffic(website: str, rng: random.Random) -> list[list[dict[str, Any]]]:
-    """Three batches of entries; the third holds rows older than the first two."""
+def _traffic(website: str, rng: random.Random,
+             overriding: bool = True) -> list[list[dict[str, Any]]]:
+    """Three batches of entries; the third holds rows older than the first two. With
+    `overriding`, one client overrides the browser on some hits."""
     batches: list[list[dict[str, Any]]] = [[], [], []]
     for number in range(60):
         session = str(uuid.uuid4())
@@ -86,7 +90,7 @@ def _traffic(website: str, rng: random.Random) -> list[list[dict[str, Any]]]:
                        "utm_medium": rng.choice((None, "", "email", "cpc", "organic")),
                        "utm_source": rng.choice((None, "", "sms", "news")),
                        **attributes}
-                if number == 7:  # a client overriding the browser on some hits
+                if number == 7 and overriding:
                     row["browser"] = BROWSERS[hit % len(BROWSERS)]
                 late = rng.random() < 0.1
                 entry: dict[str, Any] = {"event": row}
@@ -115,6 +119,19 @@ def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         if request.param == "restarts":
             store.close()
             store = EmbeddedStore.open(data_dir, threads=1)
+    yield store.events, website
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def steady(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Traffic whose sessions all keep their visitor attributes: visitor-attribute filters and
+    groupings take the linked path too."""
+    store = EmbeddedStore.open(tmp_path_factory.mktemp("steady"), threads=1)
+    website = str(uuid.uuid4())
+    for batch in _traffic(website, random.Random(20261124), overriding=False):
+        asyncio.run(store.events.write(batch))
+        assert store.events.wait_until_visible(10)
     yield store.events, website
     store.close()
 
@@ -212,7 +229,7 @@ def test_the_migration_links_events_stored_before_it(tmp_path):
     with duckdb.connect(str(path)) as old:
         old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
                     " applied_at TIMESTAMPTZ DEFAULT current_timestamp)")
-        old.execute(MIGRATIONS[0][1])
+        old.execute(MIGRATIONS[0][1][0])
         old.execute("INSERT INTO schema_migrations (version) VALUES (1)")
         table = pa.Table.from_pylist(rows, schema=_SCHEMAS["website_event"])
         old.register("old_rows", table)
@@ -225,6 +242,9 @@ def test_the_migration_links_events_stored_before_it(tmp_path):
         for start, end in _windows(random.Random(8)):
             request = parse_request(website, {"startAt": str(start), "endAt": str(end)})
             assert website_stats(linked_store, request) == website_stats(grouped, request)
+            assert journey(linked_store, request, 4) == journey(grouped, request, 4)
+            assert (breakdown(linked_store, request, ["path"])
+                    == breakdown(grouped, request, ["path"]))
         varying = database.query("SELECT count(*) FROM varying_session")
         assert varying == [(1,)]  # the session with the overridden browser
     finally:
@@ -317,3 +337,52 @@ def test_every_visitor_filter_is_checked_for_varying_sessions():
     it: the two lists must name the same attributes."""
     # The visitor filters are named after their columns.
     assert set(linked.SESSION_FILTERS) == set(VISITOR_ATTRIBUTES)
+
+
+def test_visit_links_written_per_batch_equal_the_sql_ones(loaded):
+    """Python links each batch; SQL relinks late sessions and migrates old files: same values
+    (the step keys included, which both compute from MD5)."""
+    events, website = loaded
+    columns = ("visit_seq, epoch_us(visit_started_at), step_key, step_parent, step_root,"
+               " epoch_us(prev_in_visit_path_at), epoch_us(prev2_in_visit_path_at)")
+    stored = events.query(f"SELECT rowid, {columns} FROM website_event"
+                          f" WHERE website_id = ? ORDER BY rowid", [website])
+    where = f"website_id = '{website}'"
+    computed = events.query(f"SELECT stored_order, {columns} FROM ({visit_links_query(where)})"
+                            f" ORDER BY stored_order")
+    assert stored == computed
+    assert max(row[1] for row in stored) > 3
+
+
+@pytest.mark.parametrize(("steps", "start_step", "end_step"), [
+    (3, None, None), (5, "/a", None), (4, None, "click"), (7, None, "/b"), (3, "/", "/c"),
+])
+@pytest.mark.parametrize("filters", [{}, {"country": "neq.DE"}])
+def test_journeys_match_grouping(loaded, steady, steps, start_step, end_step, filters):
+    for events, website in (loaded, steady):
+        grouped = WithoutLinks(events)
+        found = 0
+        for start, end in _windows(random.Random(steps)):
+            request = parse_request(website, {"startAt": str(start), "endAt": str(end),
+                                              **filters})
+            answer = journey(events, request, steps, start_step, end_step)
+            assert answer == journey(grouped, request, steps, start_step, end_step), (
+                start, end)
+            found += sum(row["count"] for row in answer)
+        assert found > 0
+    assert linked.usable(steady[0], parse_request(steady[1], {
+        "startAt": "0", "endAt": "9999999999999", **filters}))
+
+
+@pytest.mark.parametrize("fields", [
+    ["path"], ["path", "browser"], ["country", "path", "os"], ["browser"], ["title"],
+])
+@pytest.mark.parametrize("filters", [{}, {"path": "/a,/b"}, {"country": "neq.DE"}])
+def test_breakdowns_match_grouping(loaded, steady, fields, filters):
+    for events, website in (loaded, steady):
+        grouped = WithoutLinks(events)
+        for start, end in _windows(random.Random(str(fields))):
+            request = parse_request(website, {"startAt": str(start), "endAt": str(end),
+                                              **filters})
+            answer = breakdown(events, request, fields)
+            assert answer == breakdown(grouped, request, fields), (start, end)

@@ -18,6 +18,7 @@ whole sessions, and a filter on the value of a chain (a path, a title...) keeps 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql import ColumnElement, Select
 
 from umami_server.queries.dimensions import DIMENSIONS, E, const
+from umami_server.queries.measures import whole_seconds
 from umami_server.queries.render import fetch_one
 from umami_server.queries.request import AnalyticsRequest
 from umami_server.queries.tables import varying_session
@@ -81,19 +83,41 @@ def _has_varying_sessions(store: EventStore, website_id: str) -> bool:
     return bool(found)
 
 
+@dataclass(frozen=True, slots=True)
+class Chains:
+    """The chains the core metrics count: one per visitor and one per visit (with the visit's
+    second previous row and the whole-second gap to its previous row)."""
+
+    visitor: ColumnElement[Any]
+    visit: ColumnElement[Any]
+    visit_second: ColumnElement[Any]
+    visit_gap: ColumnElement[Any]
+
+
+# Sessions and visits.
+VISITS = Chains(E.prev_in_session_at, E.prev_in_visit_at, E.prev2_in_visit_at,
+                E.visit_gap_seconds)
+# (session, path) and (visit, path): the metrics of each path, as a visit's rows on one path
+# are grouped together.
+PATHS_IN_VISITS = Chains(
+    E.prev_in_path_at, E.prev_in_visit_path_at, E.prev2_in_visit_path_at,
+    whole_seconds(E.created_at) - whole_seconds(E.prev_in_visit_path_at))
+
+
 def linked_measures(clauses: list[ColumnElement[bool]], start: datetime,
-                    names: dict[str, ColumnElement[Any]] | None = None) -> Select[Any]:
+                    names: dict[str, ColumnElement[Any]] | None = None,
+                    chains: Chains = VISITS) -> Select[Any]:
     """pageviews, visitors, visits, bounces and totaltime (per name) over traffic rows."""
     names = names or {}
     keys = [expression.label(label) for label, expression in names.items()]
-    visits = first_in_window(E.prev_in_visit_at, start)
-    second_rows = _count_where(and_(E.prev_in_visit_at >= start, E.prev2_in_visit_at < start))
+    visits = first_in_window(chains.visit, start)
+    second_rows = _count_where(and_(chains.visit >= start, chains.visit_second < start))
     totaltime = func.coalesce(func.sum(
-        case((E.prev_in_visit_at >= start, E.visit_gap_seconds), else_=const(0))), const(0))
+        case((chains.visit >= start, chains.visit_gap), else_=const(0))), const(0))
     query = select(
         *keys,
         func.count().label("pageviews"),
-        first_in_window(E.prev_in_session_at, start).label("visitors"),
+        first_in_window(chains.visitor, start).label("visitors"),
         visits.label("visits"),
         (visits - second_rows).label("bounces"),
         totaltime.label("totaltime"),

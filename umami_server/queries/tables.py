@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Column, DateTime, Float, Integer, MetaData, String, Table
 
 from umami_server.storage.records import (
     EVENT_COLUMNS,
     EVENT_DATA_COLUMNS,
     EVENT_LINK_COLUMNS,
+    EVENT_VISIT_COLUMNS,
     REVENUE_COLUMNS,
     SESSION_DATA_COLUMNS,
 )
@@ -15,7 +16,12 @@ from umami_server.storage.records import (
 _TYPES = {
     "created_at": DateTime(timezone=True),
     "date_value": DateTime(timezone=True),
-    **{name: DateTime(timezone=True) for name in EVENT_LINK_COLUMNS if name.endswith("_at")},
+    **{name: DateTime(timezone=True)
+       for name in (*EVENT_LINK_COLUMNS, *EVENT_VISIT_COLUMNS) if name.endswith("_at")},
+    "visit_seq": Integer(),
+    "step_key": BigInteger(),
+    "step_parent": BigInteger(),
+    "step_root": BigInteger(),
     "number_value": Float(),
     "revenue": Float(),
     "lcp": Float(), "inp": Float(), "cls": Float(), "fcp": Float(), "ttfb": Float(),
@@ -33,7 +39,8 @@ def _table(name: str, columns: tuple[str, ...]) -> Table:
 
 
 # The link columns exist only in stores that keep them (EventStore.has_predecessor_links).
-website_event = _table("website_event", (*EVENT_COLUMNS, *EVENT_LINK_COLUMNS))
+website_event = _table("website_event",
+                       (*EVENT_COLUMNS, *EVENT_LINK_COLUMNS, *EVENT_VISIT_COLUMNS))
 varying_session = _table("varying_session", ("website_id", "session_id"))
 event_data = _table("event_data", EVENT_DATA_COLUMNS)
 session_data = _table("session_data", SESSION_DATA_COLUMNS)

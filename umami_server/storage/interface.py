@@ -17,8 +17,9 @@ from umami_server.storage.records import IngestEntry
 class EventStore(Protocol):
     """Durable event writes plus analytics reads."""
 
-    # Whether event rows carry predecessor links (records.EVENT_LINK_COLUMNS), which let the
-    # query layer count distinct sessions and visits without grouping (queries/linked.py).
+    # Whether event rows carry predecessor links (records.EVENT_LINK_COLUMNS) and per-visit
+    # links (records.EVENT_VISIT_COLUMNS), which let the query layer count distinct sessions,
+    # visits and journeys without grouping (queries/linked.py, queries/reports/journey.py).
     has_predecessor_links: bool
 
     async def write(self, entries: Sequence[IngestEntry]) -> None:

@@ -6,6 +6,7 @@ after a crash. Timestamps are integer microseconds since the epoch (UTC); ids ar
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, NotRequired, TypedDict
 
 EVENT_TYPE_PAGEVIEW = 1
@@ -39,6 +40,24 @@ EVENT_LINK_COLUMNS = (
     "visit_gap_seconds", "prev_any_in_session_at", "prev_in_referrer_at", "prev_in_title_at",
     "prev_in_hostname_at",
 )
+# Per-visit links, kept beside the predecessor links (a separate list: schema migration 2 is
+# generated from EVENT_LINK_COLUMNS and must keep its text).
+EVENT_VISIT_COLUMNS = (
+    "visit_seq", "visit_started_at", "step_key", "step_parent", "step_root",
+    "prev_in_visit_path_at", "prev2_in_visit_path_at",
+)
+# A visit's first STEP_DEPTH rows carry `step_key`: the key of its step labels so far (event
+# name, else path), joined by STEP_SEPARATOR. Journeys show at most 7 steps.
+STEP_DEPTH = 7
+STEP_SEPARATOR = "\x1f"
+
+
+def step_key(labels: str) -> int:
+    """The 64-bit key of joined step labels: the lower half of their MD5 as DuckDB's
+    `md5_number_lower` reads it, so SQL can compute the same key."""
+    return int.from_bytes(hashlib.md5(labels.encode()).digest()[8:], "little")
+
+
 SESSION_COLUMNS = ("session_id", "website_id", *SESSION_ATTRIBUTES, "created_at")
 DATA_VALUE_COLUMNS = ("data_key", "string_value", "number_value", "date_value", "data_type")
 EVENT_DATA_COLUMNS = (

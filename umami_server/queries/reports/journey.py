@@ -2,26 +2,44 @@
 
 Per visit, its rows in the window in time order; each is labelled with its event name, or its
 path when it has none. Visits are counted per tuple of their first `steps` labels.
+
+With visit links (storage/embedded/predecessors.py) no grouping by visit is needed. The first
+rows of each visit carry a key of the visit's labels so far (`step_key`), of the row before
+(`step_parent`) and of the first (`step_root`). The visits whose first steps are exactly a
+prefix are the rows with its key minus the rows whose parent it is (the visits that go on), so
+one aggregation over integer keys counts every prefix. Labels are then read for the top
+prefixes only, from one visit of each. Visits that began before the window (few: those running
+at its start) are grouped as before and added. The grouped form answers everything else:
+filters on single rows, bounces excluded, and a store without links.
+
+Keys are 64 bits of MD5: two different prefixes would share one with odds of about 1 in 10^7
+at a million distinct prefixes; their visits would then be counted together.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import and_, case, false, func, literal, null, or_, select, union_all
+from sqlalchemy.sql import ColumnElement, Select
 
 from umami_server.queries.dimensions import E, const, text
 from umami_server.queries.filters import Filter
+from umami_server.queries.linked import usable
 from umami_server.queries.render import fetch
 from umami_server.queries.reports.base import first_n_by, list_item
 from umami_server.queries.request import AnalyticsRequest
 from umami_server.queries.rows import Rows, conditions
+from umami_server.queries.tables import website_event
 from umami_server.storage.interface import EventStore
+from umami_server.storage.records import STEP_SEPARATOR, step_key
 
 SLOTS = 7
 LIMIT = 100
 _UNDEFINED = object()  # a slot beyond `steps`: JSON shows it as null, but it is not a null step
+
+Steps = tuple[Any, ...]  # one visit's first labels, padded with None to `steps`
 
 
 def step_label() -> ColumnElement[Any]:
@@ -34,10 +52,37 @@ def journey(store: EventStore, request: AnalyticsRequest, steps: int,
     if event_type is not None:
         request = request.with_filters(
             (*request.filters, Filter("eventType", "eventType", "eq", (event_type,))))
+    if usable(store, request):
+        return _linked(store, request, steps, start_step, end_step)
+    return _grouped(store, request, steps, start_step, end_step)
+
+
+def _answer(counts: Counter[Steps]) -> list[dict[str, Any]]:
+    """The LIMIT most visited tuples, most first, ties by their labels (nulls last)."""
+    chosen = sorted(((labels, count) for labels, count in counts.items() if count > 0),
+                    key=lambda item: (-item[1], *((label is None, label or "")
+                                                  for label in item[0])))
+    return [{"items": collapse(list(labels)), "count": count} for labels, count in chosen[:LIMIT]]
+
+
+def _starts_and_ends(labels: Steps, start_step: str | None, end_step: str | None) -> bool:
+    """The startStep / endStep conditions of the grouped query, on one tuple."""
+    if start_step and labels[0] != start_step:
+        return False
+    if end_step:
+        last = len(labels) - 1
+        return any(label == end_step and (index == last or labels[index + 1] is None)
+                   for index, label in enumerate(labels))
+    return True
+
+
+def _first_steps(request: AnalyticsRequest, steps: int,
+                 *extra: ColumnElement[bool]) -> tuple[Select[Any], list[ColumnElement[Any]]]:
+    """Visits counted per tuple of their first `steps` labels, by grouping rows per visit."""
     names = [f"e{index}" for index in range(1, steps + 1)]
     first = (
         select(first_n_by(step_label(), E.created_at, steps).label("labels"))
-        .where(*conditions(request, kind=Rows.ALL))
+        .where(*conditions(request, kind=Rows.ALL), *extra)
         .group_by(E.visit_id)
         .subquery("first")
     )
@@ -47,7 +92,12 @@ def journey(store: EventStore, request: AnalyticsRequest, steps: int,
         .subquery("visit")
     )
     columns = [visits.c[name] for name in names]
-    query = select(*columns, func.count().label("count")).group_by(*columns)
+    return select(*columns, func.count().label("count")).group_by(*columns), columns
+
+
+def _grouped(store: EventStore, request: AnalyticsRequest, steps: int,
+             start_step: str | None, end_step: str | None) -> list[dict[str, Any]]:
+    query, columns = _first_steps(request, steps)
     if start_step:
         query = query.where(columns[0] == start_step)
     if end_step:
@@ -56,8 +106,77 @@ def journey(store: EventStore, request: AnalyticsRequest, steps: int,
         query = query.where(or_(*ends, columns[-1] == end_step))
     query = query.order_by(func.count().desc(), *(column.asc().nulls_last() for column in columns))
     rows = fetch(store, query.limit(LIMIT))
-    return [{"items": collapse([row[name] for name in names]), "count": int(row["count"])}
-            for row in rows]
+    return [{"items": collapse([row[f"e{index}"] for index in range(1, steps + 1)]),
+             "count": int(row["count"])} for row in rows]
+
+
+def _linked(store: EventStore, request: AnalyticsRequest, steps: int,
+            start_step: str | None, end_step: str | None) -> list[dict[str, Any]]:
+    start = request.window.start
+    # Visits that began before the window: grouped (their keys start outside it).
+    counts: Counter[Steps] = Counter()
+    query, columns = _first_steps(request, steps, E.visit_started_at < start)
+    for row in fetch(store, query):
+        labels = tuple(row[column.key] for column in columns)
+        if _starts_and_ends(labels, start_step, end_step):
+            counts[labels] += int(row["count"])
+    earlier = {_key_of(labels): labels for labels in counts}
+
+    rows = [*conditions(request, kind=Rows.ALL), E.visit_started_at >= start]
+    if start_step:
+        rows.append(E.step_root == step_key(start_step))
+    ends_there = step_label() == end_step if end_step else false()
+    # +1 per row on its prefix, -1 on its parent's: what is left is the visits ending there.
+    moves = union_all(
+        select(E.step_key.label("key"), literal(1).label("move"), ends_there.label("end"))
+        .where(*rows, E.visit_seq <= steps),
+        select(E.step_parent, literal(-1), null())
+        .where(*rows, E.visit_seq.between(2, steps)),
+    ).subquery("move")
+    ending = (select(moves.c.key, func.sum(moves.c.move).label("visits"))
+              .group_by(moves.c.key)
+              .having(func.sum(moves.c.move) > 0))
+    if end_step:
+        ending = ending.having(func.bool_or(moves.c.end))
+    ending_cte = ending.cte("ending")
+    # Every prefix at least as visited as the LIMIT-th (so ties are all there), and those the
+    # earlier visits add to.
+    nth = (select(ending_cte.c.visits).order_by(ending_cte.c.visits.desc())
+           .offset(LIMIT - 1).limit(1).scalar_subquery())
+    top = select(ending_cte.c.key, ending_cte.c.visits).where(or_(
+        ending_cte.c.visits >= func.coalesce(nth, 1),
+        ending_cte.c.key.in_(list(earlier)) if earlier else false()))
+    found = {int(row["key"]): int(row["visits"]) for row in fetch(store, top)}
+    labels_of = _labels(store, request, steps, [key for key in found if key not in earlier])
+    for key, visits in found.items():
+        labels = earlier.get(key) or labels_of[key]
+        counts[labels] += visits
+    return _answer(counts)
+
+
+def _key_of(labels: Steps) -> int:
+    return step_key(STEP_SEPARATOR.join(label for label in labels if label is not None))
+
+
+def _labels(store: EventStore, request: AnalyticsRequest, steps: int,
+            keys: list[int]) -> dict[int, Steps]:
+    """Each prefix's labels, padded to `steps`, read from the first rows of one of its visits."""
+    if not keys:
+        return {}
+    one_visit = (select(E.step_key.label("key"), func.min(E.visit_id).label("visit_id"),
+                        func.min(E.visit_seq).label("depth"))
+                 .where(*conditions(request, kind=Rows.ALL, filters=False),
+                        E.visit_started_at >= request.window.start, E.step_key.in_(keys))
+                 .group_by(E.step_key).cte("one_visit"))
+    rows = (select(one_visit.c.key, E.visit_seq.label("seq"), step_label().label("label"))
+            .join_from(website_event, one_visit,
+                       and_(E.visit_id == one_visit.c.visit_id,
+                            E.visit_seq <= one_visit.c.depth))
+            .where(*conditions(request, kind=Rows.ALL, filters=False)))
+    found: dict[int, list[Any]] = {key: [None] * steps for key in keys}
+    for row in fetch(store, rows):
+        found[int(row["key"])][row["seq"] - 1] = row["label"]
+    return {key: tuple(labels) for key, labels in found.items()}
 
 
 def collapse(labels: list[Any]) -> list[Any]:

@@ -20,10 +20,12 @@ import pyarrow as pa
 
 from umami_server.storage.embedded.predecessors import (
     LINK_COLUMNS_DDL,
+    VISIT_COLUMNS_DDL,
     VISITOR_ATTRIBUTES,
     ChainEndCache,
     link_and_insert,
     link_everything_sql,
+    link_visits_sql,
 )
 from umami_server.storage.records import (
     EVENT_COLUMNS,
@@ -87,11 +89,17 @@ _EVENT_COLUMNS_DDL = f"""
     event_type INTEGER NOT NULL,
     lcp DOUBLE, inp DOUBLE, cls DOUBLE, fcp DOUBLE, ttfb DOUBLE"""
 
-# Versioned migrations; each runs once, in order, inside a transaction.
-MIGRATIONS: list[tuple[int, str]] = [
+# Rows per part of a migration that updates every event row: a part's window functions and
+# undo data must fit DuckDB's memory limit (1 GB by default); 8 parts fit at 10 M events.
+_UPDATE_PARTS = 8
+
+# Versioned migrations; each runs once, in order. A migration is one or more parts, each in its
+# own transaction; the version is recorded with the last. Parts of a migration with several
+# must be safe to run again (an interrupted migration starts over).
+MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
     (
         1,
-        f"""
+        (f"""
 CREATE TABLE website_event ({_EVENT_COLUMNS_DDL}
 );
 CREATE TABLE session (
@@ -138,12 +146,12 @@ CREATE TABLE revenue (
 );
 CREATE TABLE ingest_state (id INTEGER PRIMARY KEY, applied_sequence BIGINT NOT NULL);
 INSERT INTO ingest_state VALUES (1, 0);
-""",
+""",),
     ),
     (
         # Predecessor links (see predecessors.py), backfilled by rebuilding the event table.
         2,
-        f"""
+        (f"""
 CREATE TABLE website_event_linked ({_EVENT_COLUMNS_DDL}{LINK_COLUMNS_DDL}
 );
 {link_everything_sql("website_event", "website_event_linked", EVENT_COLUMNS)};
@@ -159,13 +167,24 @@ GROUP BY session_id;
 INSERT INTO varying_session
 SELECT any_value(website_id), session_id FROM website_event
 GROUP BY session_id HAVING count(DISTINCT ({", ".join(VISITOR_ATTRIBUTES)})) > 1;
-""",
+""",),
+    ),
+    (
+        # Per-visit links (see predecessors.py): visit steps for journeys, (visit, path) chains
+        # for breakdowns.
+        3,
+        ("".join(f"ALTER TABLE website_event ADD COLUMN IF NOT EXISTS {name} {kind};\n"
+                 for name, kind in VISIT_COLUMNS_DDL.items()),
+         # Whole sessions per part: their visits are linked from their own rows.
+         *(link_visits_sql(f"hash(session_id) % {_UPDATE_PARTS} = {part}") + ";\n"
+           for part in range(_UPDATE_PARTS))),
     ),
 ]
 
 
 _MIGRATION_NOTES = {
     2: ": linking every stored event to its predecessors, once (1-2 minutes per 10 M events)",
+    3: ": numbering every stored visit's steps, once (about two minutes per 10 M events)",
 }
 
 
@@ -196,23 +215,32 @@ class AnalyticsDatabase:
         applied = {
             row[0] for row in connection.execute("SELECT version FROM schema_migrations").fetchall()
         }
-        for version, statements in MIGRATIONS:
+        for version, parts in MIGRATIONS:
             if version in applied:
                 continue
             logger.info("applying analytics schema migration %d%s", version,
                         _MIGRATION_NOTES.get(version, ""))
-            # A migration that rebuilds a large table runs for minutes: show DuckDB's bar.
-            connection.execute("SET enable_progress_bar = true")
-            connection.execute("BEGIN TRANSACTION")
-            try:
-                connection.execute(statements)
-                connection.execute("INSERT INTO schema_migrations (version) VALUES (?)", [version])
-                connection.execute("COMMIT")
-            except Exception:
-                connection.execute("ROLLBACK")
-                raise
-            finally:
-                connection.execute("SET enable_progress_bar = false")
+            for number, statements in enumerate(parts, start=1):
+                if len(parts) > 1:
+                    logger.info("migration %d: part %d of %d", version, number, len(parts))
+                self._run_migration_part(statements, version if number == len(parts) else None)
+
+    def _run_migration_part(self, statements: str, finishes: int | None) -> None:
+        connection = self._connection
+        # A migration that rebuilds a large table runs for minutes: show DuckDB's bar.
+        connection.execute("SET enable_progress_bar = true")
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            connection.execute(statements)
+            if finishes is not None:
+                connection.execute("INSERT INTO schema_migrations (version) VALUES (?)",
+                                   [finishes])
+            connection.execute("COMMIT")
+        except Exception:
+            connection.execute("ROLLBACK")
+            raise
+        finally:
+            connection.execute("SET enable_progress_bar = false")
 
     @property
     def schema_version(self) -> int:

@@ -13,6 +13,15 @@ plus `visit_gap_seconds`, its whole-second distance from `prev_in_visit_at`. A r
 predecessor holds '-infinity'; custom events and web vitals hold NULL there (they are not
 linked). One more chain takes every event type: `prev_any_in_session_at`, for the session list.
 
+Per visit (`VISIT_COLUMNS`, added by a later migration):
+
+- over every event type: `visit_seq`, the row's position in its visit, `visit_started_at`, the
+  visit's first time, and for the first STEP_DEPTH rows `step_key`, a 64-bit key of the visit's
+  step labels up to the row (event name, else path; the journey report), with `step_parent` the
+  key of the row before (0 for the first) and `step_root` the key of the first;
+- over traffic rows: `prev_in_visit_path_at` and `prev2_in_visit_path_at`, the previous and
+  second previous row of the same path in the visit (the breakdown report).
+
 A session has exactly one row in a window [start, end] whose session predecessor lies before
 `start`, so counting such rows counts the window's distinct sessions without hashing millions of
 ids; visits, bounces, total time and visitors per path follow the same way (queries/linked.py).
@@ -39,9 +48,16 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from umami_server.storage.records import EVENT_LINK_COLUMNS
+from umami_server.storage.records import (
+    EVENT_LINK_COLUMNS,
+    EVENT_VISIT_COLUMNS,
+    STEP_DEPTH,
+    STEP_SEPARATOR,
+    step_key,
+)
 
 LINK_COLUMNS = EVENT_LINK_COLUMNS
+VISIT_COLUMNS = EVENT_VISIT_COLUMNS
 
 LINK_COLUMNS_DDL = "".join(
     f",\n    {name} {'INTEGER' if name == 'visit_gap_seconds' else 'TIMESTAMPTZ'}"
@@ -51,10 +67,23 @@ LINK_COLUMNS_DDL = "".join(
 # sets it mid-session, and no filter on it takes the linked path.
 VISITOR_ATTRIBUTES = ("browser", "os", "device", "screen", "language", "country", "region", "city")
 
+VISIT_COLUMNS_DDL = {
+    "visit_seq": "INTEGER", "visit_started_at": "TIMESTAMPTZ", "step_key": "UBIGINT",
+    "step_parent": "UBIGINT", "step_root": "UBIGINT", "prev_in_visit_path_at": "TIMESTAMPTZ",
+    "prev2_in_visit_path_at": "TIMESTAMPTZ",
+}
+
+STEP_LABEL_SQL = "CASE WHEN coalesce(event_name, '') <> '' THEN event_name ELSE url_path END"
+
 TRAFFIC = "event_type NOT IN (2, 5)"
 NO_PREDECESSOR = "'-infinity'::TIMESTAMPTZ"
 NO_TIME = -(2**63)  # "no row yet" among microsecond times
 _MICROS = pa.timestamp("us", tz="UTC")
+_ARROW_TYPES = {
+    **{name: _MICROS for name in (*LINK_COLUMNS, *VISIT_COLUMNS) if name.endswith("_at")},
+    "visit_gap_seconds": pa.int32(), "visit_seq": pa.int32(),
+    "step_key": pa.uint64(), "step_parent": pa.uint64(), "step_root": pa.uint64(),
+}
 
 
 def _text(row: Mapping[str, Any], column: str) -> str:
@@ -152,10 +181,16 @@ class ChainEnds:
         default_factory=lambda: tuple({} for _ in VALUE_CHAINS))
     attributes: tuple[Any, ...] | None = None  # its rows' visitor attributes, when they agree
     varying: bool = False  # its rows disagree (already listed in varying_session)
+    steps: dict[str, VisitSteps] = field(default_factory=dict)  # per visit, every event type
+    visit_paths: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
     def add(self, row: Mapping[str, Any], created_at: int, traffic: bool,
             attributes: tuple[Any, ...]) -> None:
+        """Fold in the session's next row. Rows must come in time order (ties: stored order)
+        for the visit steps; the other ends are maxima."""
         self.any_at = max(self.any_at, created_at)
+        visit = row["visit_id"]
+        self.steps[visit] = VisitSteps.after(self.steps.get(visit), step_label(row), created_at)
         if not self.varying:
             if self.attributes is None:
                 self.attributes = attributes
@@ -164,17 +199,48 @@ class ChainEnds:
         if not traffic:
             return
         self.traffic_at = max(self.traffic_at, created_at)
-        visit = row["visit_id"]
-        last, second = self.visits.get(visit, (NO_TIME, NO_TIME))
-        if created_at >= last:
-            last, second = created_at, last
-        elif created_at > second:
-            second = created_at
-        self.visits[visit] = (last, second)
+        self.visits[visit] = _latest_two(self.visits.get(visit), created_at)
+        visit_path = (visit, _text(row, "url_path"))
+        self.visit_paths[visit_path] = _latest_two(self.visit_paths.get(visit_path), created_at)
         for chain, ends in zip(VALUE_CHAINS, self.values, strict=True):
             if chain.keeps(row):
                 value = _text(row, chain.column)
                 ends[value] = max(ends.get(value, NO_TIME), created_at)
+
+
+def _latest_two(ends: tuple[int, int] | None, created_at: int) -> tuple[int, int]:
+    last, second = ends or (NO_TIME, NO_TIME)
+    if created_at >= last:
+        return created_at, last
+    return last, max(second, created_at)
+
+
+def step_label(row: Mapping[str, Any]) -> str:
+    """What a journey shows for a row (STEP_LABEL_SQL): its event name, else its path."""
+    return row.get("event_name") or _text(row, "url_path")
+
+
+@dataclass(frozen=True, slots=True)
+class VisitSteps:
+    """Where a visit stands: rows so far, its first time, and its steps' labels and key while
+    it has at most STEP_DEPTH rows."""
+
+    seq: int
+    started_at: int
+    labels: str | None
+    key: int | None
+    root: int
+
+    @staticmethod
+    def after(previous: VisitSteps | None, label: str, created_at: int) -> VisitSteps:
+        if previous is None:
+            key = step_key(label)
+            return VisitSteps(1, created_at, label, key, key)
+        seq = previous.seq + 1
+        if seq > STEP_DEPTH or previous.labels is None:
+            return VisitSteps(seq, previous.started_at, None, None, previous.root)
+        labels = previous.labels + STEP_SEPARATOR + label
+        return VisitSteps(seq, previous.started_at, labels, step_key(labels), previous.root)
 
 
 class ChainEndCache:
@@ -201,6 +267,9 @@ class ChainEndCache:
     def __contains__(self, session_id: object) -> bool:
         return session_id in self._ends
 
+    def discard(self, session_id: str) -> None:
+        self._ends.pop(session_id, None)
+
     def clear(self) -> None:
         self._ends.clear()
 
@@ -218,11 +287,13 @@ def _stored_ends(cursor: duckdb.DuckDBPyConnection,
     """Chain ends of these sessions read from their stored rows (absent: no rows)."""
     ends: dict[str, ChainEnds] = {}
     columns = ["session_id", "visit_id", *(chain.column for chain in VALUE_CHAINS),
-               *VISITOR_ATTRIBUTES]
+               *VISITOR_ATTRIBUTES, "event_name"]
     columns = list(dict.fromkeys(["hostname", *columns]))
+    # In time order, ties in stored order: the visit steps are folded row by row.
     found = cursor.execute(f"""
         SELECT epoch_us(created_at), {TRAFFIC}, {", ".join(f"{name}::VARCHAR" for name in columns)}
         FROM website_event WHERE session_id IN (SELECT unnest(?::UUID[]))
+        ORDER BY created_at, rowid
     """, [list(session_ids)]).fetchall()
     for created_at, traffic, *values in found:
         row = dict(zip(columns, values, strict=True))
@@ -235,7 +306,8 @@ def _walk(events: Sequence[Mapping[str, Any]], ends: dict[str, ChainEnds],
           ) -> tuple[dict[str, list[Any]], dict[str, str]]:
     """Each row's predecessors (in time order, ties in batch order), folding the rows into
     `ends` on the way; also the sessions whose rows started to disagree on an attribute."""
-    links: dict[str, list[Any]] = {name: [None] * len(events) for name in LINK_COLUMNS}
+    links: dict[str, list[Any]] = {
+        name: [None] * len(events) for name in (*LINK_COLUMNS, *VISIT_COLUMNS)}
     varying: dict[str, str] = {}
     for index in sorted(range(len(events)), key=lambda position: events[position]["created_at"]):
         row = events[index]
@@ -256,8 +328,20 @@ def _walk(events: Sequence[Mapping[str, Any]], ends: dict[str, ChainEnds],
                         ends_of_chain.get(_text(row, chain.column), NO_TIME))
             links["visit_gap_seconds"][index] = (
                 created_at // 1_000_000 - last // 1_000_000 if last != NO_TIME else 0)
+            last, second = end.visit_paths.get(
+                (row["visit_id"], _text(row, "url_path")), (NO_TIME, NO_TIME))
+            links["prev_in_visit_path_at"][index] = _known(last)
+            links["prev2_in_visit_path_at"][index] = _known(second)
+        before = end.steps.get(row["visit_id"])
         was_varying = end.varying
         end.add(row, created_at, traffic, _row_attributes(row))
+        steps = end.steps[row["visit_id"]]
+        links["visit_seq"][index] = steps.seq
+        links["visit_started_at"][index] = steps.started_at
+        links["step_key"][index] = steps.key
+        links["step_parent"][index] = (
+            None if steps.key is None else 0 if before is None else before.key)
+        links["step_root"][index] = None if steps.key is None else steps.root
         if end.varying and not was_varying:
             varying[session] = row["website_id"]
     return links, varying
@@ -284,9 +368,8 @@ def link_and_insert(cursor: duckdb.DuckDBPyConnection, events: Sequence[Mapping[
     stored_until = {session: end.any_at for session, end in ends.items()}
 
     links, varying = _walk(events, ends)
-    for name in LINK_COLUMNS:
-        kind = pa.int32() if name == "visit_gap_seconds" else _MICROS
-        rows = rows.append_column(f"link_{name}", pa.array(links[name], kind))
+    for name in (*LINK_COLUMNS, *VISIT_COLUMNS):
+        rows = rows.append_column(f"link_{name}", pa.array(links[name], _ARROW_TYPES[name]))
     cursor.register("incoming_events", rows)
     try:
         cursor.execute(_INSERT_SQL.format(columns=", ".join(_event_columns(rows))))
@@ -298,7 +381,11 @@ def link_and_insert(cursor: duckdb.DuckDBPyConnection, events: Sequence[Mapping[
     if late:
         relink_sessions(cursor, list(late))
     for session, end in ends.items():
-        cache.put(session, end)
+        if session in late:
+            # Folded out of time order: its visit steps are read again from the relinked rows.
+            cache.discard(session)
+        else:
+            cache.put(session, end)
     if varying:
         cursor.execute("""
             INSERT INTO varying_session (website_id, session_id)
@@ -323,9 +410,16 @@ def _stored_link(name: str) -> str:
     return f"CASE WHEN {TRAFFIC} AND {rows} THEN coalesce(link_{name}, {NO_PREDECESSOR}) END"
 
 
+def _stored_visit_link(name: str) -> str:
+    if name.startswith("prev"):
+        return f"CASE WHEN {TRAFFIC} THEN coalesce(link_{name}, {NO_PREDECESSOR}) END"
+    return f"link_{name}"
+
+
 _INSERT_SQL = f"""
-    INSERT INTO website_event ({{columns}}, {", ".join(LINK_COLUMNS)})
-    SELECT {{columns}}, {", ".join(_stored_link(name) for name in LINK_COLUMNS)}
+    INSERT INTO website_event ({{columns}}, {", ".join((*LINK_COLUMNS, *VISIT_COLUMNS))})
+    SELECT {{columns}}, {", ".join(_stored_link(name) for name in LINK_COLUMNS)},
+           {", ".join(_stored_visit_link(name) for name in VISIT_COLUMNS)}
     FROM incoming_events
 """
 
@@ -351,12 +445,63 @@ def _linked_rows(table: str, where: str = "TRUE") -> str:
 
 def relink_sessions(cursor: duckdb.DuckDBPyConnection, session_ids: Sequence[str]) -> None:
     """Recompute the links of every row of these sessions from the stored rows alone."""
-    rows = _linked_rows("website_event", "session_id IN (SELECT unnest(?::UUID[]))")
+    sessions = "session_id IN (SELECT unnest(?::UUID[]))"
+    rows = _linked_rows("website_event", sessions)
     cursor.execute(f"""
         UPDATE website_event SET ({", ".join(LINK_COLUMNS)}) = ({_link_values("r")})
         FROM ({rows}) r
         WHERE website_event.event_id = r.event_id
     """, [list(session_ids)])
+    cursor.execute(link_visits_sql(sessions), [list(session_ids)])
+
+
+def visit_links_query(where: str) -> str:
+    """VISIT_COLUMNS of the event rows matching `where` (whole sessions), by storage position."""
+    in_visit = "PARTITION BY visit_id ORDER BY created_at, stored_order"
+    in_visit_path = ("PARTITION BY is_traffic, visit_id, url_path "
+                     "ORDER BY created_at, stored_order")
+
+    def previous(offset: int) -> str:
+        return (f"CASE WHEN is_traffic THEN coalesce(lag(created_at, {offset}) OVER "
+                f"in_visit_path, {NO_PREDECESSOR}) END")
+    # step_key() in SQL.
+    key = f"md5_number_lower(array_to_string(labels, chr({ord(STEP_SEPARATOR)})))"
+    return f"""
+        SELECT stored_order, visit_seq, visit_started_at, step_key,
+               CASE WHEN visit_seq = 1 THEN 0
+                    WHEN step_key IS NOT NULL THEN lag(step_key) OVER in_visit END
+                   AS step_parent,
+               CASE WHEN step_key IS NOT NULL THEN first_value(step_key) OVER in_visit END
+                   AS step_root,
+               prev_in_visit_path_at, prev2_in_visit_path_at
+        FROM (
+            SELECT stored_order, created_at, visit_id, visit_seq, visit_started_at,
+                   CASE WHEN visit_seq <= {STEP_DEPTH} THEN {key} END AS step_key,
+                   prev_in_visit_path_at, prev2_in_visit_path_at
+            FROM (
+                SELECT stored_order, created_at, visit_id,
+                       row_number() OVER in_visit AS visit_seq,
+                       min(created_at) OVER (PARTITION BY visit_id) AS visit_started_at,
+                       list(label) OVER (in_visit ROWS BETWEEN {STEP_DEPTH - 1} PRECEDING
+                                         AND CURRENT ROW) AS labels,
+                       {previous(1)} AS prev_in_visit_path_at,
+                       {previous(2)} AS prev2_in_visit_path_at
+                FROM (SELECT rowid AS stored_order, created_at, visit_id, url_path,
+                             {TRAFFIC} AS is_traffic, {STEP_LABEL_SQL} AS label
+                      FROM website_event WHERE {where})
+                WINDOW in_visit AS ({in_visit}), in_visit_path AS ({in_visit_path})
+            )
+        )
+        WINDOW in_visit AS ({in_visit})"""
+
+
+def link_visits_sql(where: str = "TRUE") -> str:
+    """Set VISIT_COLUMNS on the stored event rows matching `where` (whole sessions)."""
+    return f"""
+        UPDATE website_event SET ({", ".join(VISIT_COLUMNS)}) = ({", ".join(
+            f"r.{name}" for name in VISIT_COLUMNS)})
+        FROM ({visit_links_query(where)}) r
+        WHERE website_event.rowid = r.stored_order"""
 
 
 def link_everything_sql(source: str, target: str, event_columns: Sequence[str]) -> str:
