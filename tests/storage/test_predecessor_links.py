@@ -146,6 +146,9 @@ def _windows(rng: random.Random) -> list[tuple[int, int]]:
 
 
 FILTERS = [{}, {"browser": "chrome"}, {"country": "neq.DE"}, {"browser": "c.fire"}]
+# One exact path: counted from that path's chains when the other filters keep whole sessions.
+PATH_FILTERS = [{"path": "/a"}, {"path": "/b", "country": "neq.DE"},
+                {"path": "/c", "country": "FR", "match": "any"}, {"path": "/a,/b"}]
 
 
 def test_the_linked_path_is_taken(loaded):
@@ -386,3 +389,23 @@ def test_breakdowns_match_grouping(loaded, steady, fields, filters):
                                               **filters})
             answer = breakdown(events, request, fields)
             assert answer == breakdown(grouped, request, fields), (start, end)
+
+
+@pytest.mark.parametrize("filters", PATH_FILTERS)
+def test_one_path_filter_matches_grouping(loaded, steady, filters):
+    """Stats, the pageview series and the visitor-attribute metrics under a path filter."""
+    for events, website in (loaded, steady):
+        grouped = WithoutLinks(events)
+        for start, end in _windows(random.Random(str(filters)))[:8]:
+            params = {"startAt": str(start), "endAt": str(end), **filters}
+            request = parse_request(website, params)
+            assert website_stats(events, request) == website_stats(grouped, request), params
+            hourly = parse_request(website, {**params, "unit": "hour"})
+            assert website_pageviews(events, hourly) == website_pageviews(grouped, hourly)
+            for kind in ("browser", "country"):
+                typed = parse_request(website, {**params, "type": kind})
+                assert website_metrics(events, typed) == website_metrics(grouped, typed), params
+                assert expanded_metrics(events, typed) == expanded_metrics(grouped, typed)
+    chains = linked.counting_chains(steady[0], parse_request(steady[1], {
+        "startAt": "0", "endAt": "9999999999999", "path": "/b", "country": "neq.DE"}))
+    assert chains is linked.PATHS_IN_VISITS

@@ -12,7 +12,9 @@ These equal the grouped definitions in measures.py for every window, as long as 
 rows are all kept or all dropped by the filters: filters on visitor attributes keep or drop
 whole sessions (unless a session's rows disagree on them, which the store lists), a cohort keeps
 whole sessions, and a filter on the value of a chain (a path, a title...) keeps its whole
-(session, value) chains. Any other request takes the grouped path.
+(session, value) chains. Under one exact path filter the rows left are one path's, so the
+(session, path) and (visit, path) chains count them (`counting_chains`). Any other request
+takes the grouped path.
 """
 
 from __future__ import annotations
@@ -75,6 +77,23 @@ def usable(store: EventStore, request: AnalyticsRequest, also_allowed: Iterable[
     by_attribute = grouped_by_visitor_attribute or any(
         item.name in SESSION_FILTERS for item in request.filters)
     return not (by_attribute and _has_varying_sessions(store, request.website_id))
+
+
+def counting_chains(store: EventStore, request: AnalyticsRequest,
+                    grouped_by_visitor_attribute: bool = False) -> Chains | None:
+    """The chains whose first rows in the window count this request's visitors and visits:
+    sessions and visits; or, when the rows are those of one path (an exact path filter, ANDed
+    with filters that keep whole sessions), that path's (session, path) and (visit, path)
+    chains, whose rows are then exactly the visit's rows. None: only grouping is exact."""
+    if usable(store, request, grouped_by_visitor_attribute=grouped_by_visitor_attribute):
+        return VISITS
+    paths = [item for item in request.filters if item.name == "path"]
+    one_path = (len(paths) == 1 and paths[0].operator == "eq" and len(paths[0].values) == 1
+                and not (request.match_any and len(request.filters) > 1))
+    if one_path and usable(store, request, also_allowed=("path",),
+                           grouped_by_visitor_attribute=grouped_by_visitor_attribute):
+        return PATHS_IN_VISITS
+    return None
 
 
 def _has_varying_sessions(store: EventStore, website_id: str) -> bool:

@@ -27,6 +27,7 @@ from umami_server.queries.filters import SUFFIXABLE_KEYS, Filter, override
 from umami_server.queries.linked import (
     SESSION_FILTERS,
     VALUE_LINKS,
+    counting_chains,
     first_in_window,
     linked_measures,
     usable,
@@ -183,9 +184,10 @@ def _visitors_per_value(store: EventStore, request: AnalyticsRequest,
         return func.count()
     if metric.rows is Rows.TRAFFIC and not metric.visit_position:
         start = request.window.start
-        if metric.name in SESSION_FILTERS and usable(
-                store, request, grouped_by_visitor_attribute=True):
-            return first_in_window(E.prev_in_session_at, start)
+        chains = (counting_chains(store, request, grouped_by_visitor_attribute=True)
+                  if metric.name in SESSION_FILTERS else None)
+        if chains is not None:
+            return first_in_window(chains.visitor, start)
         if metric.name in VALUE_LINKS and usable(store, request, also_allowed=(metric.name,)):
             return first_in_window(VALUE_LINKS[metric.name], start)
     return func.count(func.distinct(E.session_id))
@@ -218,9 +220,10 @@ def expanded_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[
         value = metric.expanded_value
     names = {"name": value, **dict(metric.extra)}
     clauses = [*clauses, value != const("")]
-    if (metric.name in SESSION_FILTERS and metric.expanded_value is None
-            and usable(store, request, grouped_by_visitor_attribute=True)):
-        query = linked_measures(clauses, request.window.start, names)
+    chains = (counting_chains(store, request, grouped_by_visitor_attribute=True)
+              if metric.name in SESSION_FILTERS and metric.expanded_value is None else None)
+    if chains is not None:
+        query = linked_measures(clauses, request.window.start, names, chains)
     else:
         query = visit_measures(per_visit(clauses, names, source=source), tuple(names))
     columns = query.selected_columns

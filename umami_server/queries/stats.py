@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from umami_server.queries.linked import linked_measures, usable
+from umami_server.queries.linked import counting_chains, linked_measures
 from umami_server.queries.measures import MEASURES, as_numbers, per_visit, visit_measures
 from umami_server.queries.render import fetch_one
 from umami_server.queries.request import AnalyticsRequest, Window, comparison_window
@@ -14,8 +14,9 @@ from umami_server.storage.interface import EventStore
 
 def measures(store: EventStore, request: AnalyticsRequest, window: Window) -> dict[str, int]:
     clauses = conditions(request, window=window)
-    if usable(store, request):
-        query = linked_measures(clauses, window.start)
+    chains = counting_chains(store, request)
+    if chains is not None:
+        query = linked_measures(clauses, window.start, chains=chains)
     else:
         query = visit_measures(per_visit(clauses))
     row = fetch_one(store, query)
