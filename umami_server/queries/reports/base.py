@@ -14,10 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, Select
-from sqlalchemy.sql.expression import FunctionElement
-from sqlalchemy.types import NullType
 
 from umami_server.collect.validation import js_type_name
 from umami_server.queries.dimensions import DIMENSIONS
@@ -164,48 +161,3 @@ def top_values(store: EventStore, query: Select[Any], columns: dict[str, ColumnE
     for values in found.values():
         values.sort(key=lambda item: (-item[1], item[0]))
     return found
-
-
-class first_n_by(FunctionElement[Any]):  # noqa: N801 - reads as a SQL function
-    """An aggregate: the values of a group's first `n` rows by an ordering key (ties: the row
-    stored first), as a list in that order. One hash aggregate instead of a window sort.
-
-    A general helper kept here beside the reports that use it (render.py has its `first_by`)."""
-
-    type = NullType()
-    inherit_cache = False
-
-    def __init__(self, value: Any, key: Any, n: int):
-        super().__init__(value, key)
-        self.n = int(n)
-
-
-@compiles(first_n_by, "duckdb")
-def _first_n_by_duckdb(element: first_n_by, compiler: Any, **kw: Any) -> str:
-    value, key = list(element.clauses)
-    return (f"arg_min({compiler.process(value, **kw)}, "
-            f"row({compiler.process(key, **kw)}, rowid), {element.n})")
-
-
-@compiles(first_n_by)
-def _first_n_by_postgresql(element: first_n_by, compiler: Any, **kw: Any) -> str:
-    value, key = list(element.clauses)
-    return (f"(array_agg({compiler.process(value, **kw)} ORDER BY "
-            f"{compiler.process(key, **kw)}, ctid))[1:{element.n}]")
-
-
-class list_item(FunctionElement[Any]):  # noqa: N801
-    """The `index`-th (from 1) entry of a list, NULL past its end."""
-
-    type = NullType()
-    inherit_cache = False
-
-    def __init__(self, values: Any, index: int):
-        super().__init__(values)
-        self.index = int(index)
-
-
-@compiles(list_item)
-def _list_item(element: list_item, compiler: Any, **kw: Any) -> str:
-    (values,) = list(element.clauses)
-    return f"({compiler.process(values, **kw)})[{element.index}]"

@@ -27,8 +27,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from umami_server.queries.dimensions import E, const, text
 from umami_server.queries.filters import Filter
 from umami_server.queries.linked import usable
-from umami_server.queries.render import fetch
-from umami_server.queries.reports.base import first_n_by, list_item
+from umami_server.queries.render import arrival_order, fetch
 from umami_server.queries.request import AnalyticsRequest
 from umami_server.queries.rows import Rows, conditions
 from umami_server.queries.tables import website_event
@@ -78,17 +77,23 @@ def _starts_and_ends(labels: Steps, start_step: str | None, end_step: str | None
 
 def _first_steps(request: AnalyticsRequest, steps: int,
                  *extra: ColumnElement[bool]) -> tuple[Select[Any], list[ColumnElement[Any]]]:
-    """Visits counted per tuple of their first `steps` labels, by grouping rows per visit."""
+    """Visits counted per tuple of their first `steps` labels, by numbering rows per visit.
+
+    A window sort rather than an aggregate keeping each visit's first labels: that one was
+    1.4x faster with memory to spare, but its states cannot spill, and at 10 M events under
+    the default 1 GB limit it ran out of memory; the sort spills to disk."""
     names = [f"e{index}" for index in range(1, steps + 1)]
-    first = (
-        select(first_n_by(step_label(), E.created_at, steps).label("labels"))
+    numbered = (
+        select(E.visit_id, step_label().label("label"), func.row_number().over(
+            partition_by=E.visit_id, order_by=(E.created_at, arrival_order())).label("n"))
         .where(*conditions(request, kind=Rows.ALL), *extra)
-        .group_by(E.visit_id)
-        .subquery("first")
+        .subquery("numbered")
     )
     visits = (
-        select(*(list_item(first.c.labels, index).label(name)
+        select(*(func.max(numbered.c.label).filter(numbered.c.n == index).label(name)
                  for index, name in enumerate(names, start=1)))
+        .where(numbered.c.n <= steps)
+        .group_by(numbered.c.visit_id)
         .subquery("visit")
     )
     columns = [visits.c[name] for name in names]
