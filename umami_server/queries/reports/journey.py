@@ -21,8 +21,20 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.types import NullType
 
 from umami_server.queries.dimensions import E, const, text
 from umami_server.queries.filters import Filter
@@ -150,13 +162,19 @@ def _linked(store: EventStore, request: AnalyticsRequest, steps: int,
            .offset(LIMIT - 1).limit(1).scalar_subquery())
     top = select(ending_cte.c.key, ending_cte.c.visits).where(or_(
         ending_cte.c.visits >= func.coalesce(nth, 1),
-        ending_cte.c.key.in_(list(earlier)) if earlier else false()))
+        _one_of(ending_cte.c.key, list(earlier)) if earlier else false()))
     found = {int(row["key"]): int(row["visits"]) for row in fetch(store, top)}
     labels_of = _labels(store, request, steps, [key for key in found if key not in earlier])
     for key, visits in found.items():
         labels = earlier.get(key) or labels_of[key]
         counts[labels] += visits
     return _answer(counts)
+
+
+def _one_of(column: ColumnElement[Any], keys: list[int]) -> ColumnElement[bool]:
+    """`column IN keys` with the keys as one array parameter: ties at the LIMIT-th count can
+    make them many (a long tail of journeys seen once)."""
+    return column.in_(select(func.unnest(bindparam(None, value=keys, type_=NullType()))))
 
 
 def _key_of(labels: Steps) -> int:
@@ -171,7 +189,8 @@ def _labels(store: EventStore, request: AnalyticsRequest, steps: int,
     one_visit = (select(E.step_key.label("key"), func.min(E.visit_id).label("visit_id"),
                         func.min(E.visit_seq).label("depth"))
                  .where(*conditions(request, kind=Rows.ALL, filters=False),
-                        E.visit_started_at >= request.window.start, E.step_key.in_(keys))
+                        E.visit_started_at >= request.window.start,
+                        _one_of(E.step_key, keys))
                  .group_by(E.step_key).cte("one_visit"))
     rows = (select(one_visit.c.key, E.visit_seq.label("seq"), step_label().label("label"))
             .join_from(website_event, one_visit,
