@@ -409,3 +409,39 @@ def test_one_path_filter_matches_grouping(loaded, steady, filters):
     chains = linked.counting_chains(steady[0], parse_request(steady[1], {
         "startAt": "0", "endAt": "9999999999999", "path": "/b", "country": "neq.DE"}))
     assert chains is linked.PATHS_IN_VISITS
+
+
+def test_an_interrupted_migration_finishes_on_the_next_start(tmp_path):
+    """Migration 3 commits in parts: a file left after some of them (a crash, a kill) is
+    finished on the next start, with the same links as a straight run."""
+    website = str(uuid.uuid4())
+    rows = [entry["event"] for batch in _traffic(website, random.Random(13)) for entry in batch
+            if "event" in entry]
+    path = tmp_path / "interrupted.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
+                    " applied_at TIMESTAMPTZ DEFAULT current_timestamp)")
+        old.execute(MIGRATIONS[0][1][0])
+        table = pa.Table.from_pylist(rows, schema=_SCHEMAS["website_event"])
+        old.register("old_rows", table)
+        old.execute(f"INSERT INTO website_event ({', '.join(table.column_names)})"
+                    f" SELECT * FROM old_rows")
+        old.execute(MIGRATIONS[1][1][0])
+        old.execute("INSERT INTO schema_migrations (version) VALUES (1), (2)")
+        version, parts = MIGRATIONS[2]
+        assert version == 3 and len(parts) > 3
+        for part in parts[:3]:
+            old.execute(part)
+    database = AnalyticsDatabase(path, threads=1)
+    try:
+        assert database.schema_version == 3
+        linked_store, grouped = _DatabaseStore(database, True), _DatabaseStore(database, False)
+        for start, end in _windows(random.Random(14)):
+            request = parse_request(website, {"startAt": str(start), "endAt": str(end)})
+            assert journey(linked_store, request, 5) == journey(grouped, request, 5)
+            assert (breakdown(linked_store, request, ["path", "os"])
+                    == breakdown(grouped, request, ["path", "os"]))
+        unlinked = database.query("SELECT count(*) FROM website_event WHERE visit_seq IS NULL")
+        assert unlinked == [(0,)]
+    finally:
+        database.close()
