@@ -166,8 +166,9 @@ def _linked(store: EventStore, request: AnalyticsRequest, steps: int,
     found = {int(row["key"]): int(row["visits"]) for row in fetch(store, top)}
     labels_of = _labels(store, request, steps, [key for key in found if key not in earlier])
     for key, visits in found.items():
-        labels = earlier.get(key) or labels_of[key]
-        counts[labels] += visits
+        labels = earlier.get(key) or labels_of.get(key)
+        if labels is not None:  # None: relinked by a late hit between the two queries
+            counts[labels] += visits
     return _answer(counts)
 
 
@@ -183,7 +184,8 @@ def _key_of(labels: Steps) -> int:
 
 def _labels(store: EventStore, request: AnalyticsRequest, steps: int,
             keys: list[int]) -> dict[int, Steps]:
-    """Each prefix's labels, padded to `steps`, read from the first rows of one of its visits."""
+    """Each prefix's labels, padded to `steps`, read from the first rows of one of its visits
+    (a key no longer stored is left out)."""
     if not keys:
         return {}
     one_visit = (select(E.step_key.label("key"), func.min(E.visit_id).label("visit_id"),
@@ -197,9 +199,9 @@ def _labels(store: EventStore, request: AnalyticsRequest, steps: int,
                        and_(E.visit_id == one_visit.c.visit_id,
                             E.visit_seq <= one_visit.c.depth))
             .where(*conditions(request, kind=Rows.ALL, filters=False)))
-    found: dict[int, list[Any]] = {key: [None] * steps for key in keys}
+    found: dict[int, list[Any]] = {}
     for row in fetch(store, rows):
-        found[int(row["key"])][row["seq"] - 1] = row["label"]
+        found.setdefault(int(row["key"]), [None] * steps)[row["seq"] - 1] = row["label"]
     return {key: tuple(labels) for key, labels in found.items()}
 
 
