@@ -70,7 +70,7 @@ JOURNEY_SQL = f"""SELECT e1, e2, e3, count(*) n FROM (
          max(label) FILTER (n = 3) e3 FROM (
     SELECT visit_id, CASE WHEN coalesce(event_name, '') <> '' THEN event_name ELSE url_path END
            label, row_number() OVER (PARTITION BY visit_id ORDER BY created_at) n
-    FROM website_event WHERE {IN_RANGE}) WHERE n <= 3 GROUP BY visit_id)
+    FROM website_event WHERE {IN_RANGE} {{extra}}) WHERE n <= 3 GROUP BY visit_id)
 GROUP BY ALL ORDER BY n DESC LIMIT 100"""
 
 # (label, report type, parameters, baseline SQL or None)
@@ -80,7 +80,9 @@ CASES: list[tuple[str, str, dict[str, Any], str | None]] = [
         {"type": "event", "value": "signup-click"}]}, FUNNEL_SQL),
     ("funnel with wildcard /docs* -> /blog*", "funnel", {"window": 30, "steps": [
         {"type": "path", "value": "/docs*"}, {"type": "path", "value": "/blog*"}]}, None),
-    ("journey (3 steps)", "journey", {"steps": 3}, JOURNEY_SQL),
+    ("journey (3 steps)", "journey", {"steps": 3}, JOURNEY_SQL.format(extra="")),
+    ("journey (3 steps, pageviews only)", "journey", {"steps": 3, "eventType": 1},
+     JOURNEY_SQL.format(extra="AND event_type = 1")),
     ("journey (5 steps, startStep /)", "journey", {"steps": 5, "startStep": "/"}, None),
     ("retention (UTC)", "retention", {}, RETENTION_SQL),
     ("retention (America/New_York)", "retention", {"timezone": "America/New_York"}, None),

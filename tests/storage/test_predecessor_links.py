@@ -25,7 +25,7 @@ from umami_server.queries.metrics import expanded_metrics, website_metrics
 from umami_server.queries.pageviews import website_pageviews
 from umami_server.queries.render import fetch
 from umami_server.queries.reports.breakdown import breakdown
-from umami_server.queries.reports.journey import journey
+from umami_server.queries.reports.journey import journey, step_columns
 from umami_server.queries.reports.retention import retention
 from umami_server.queries.reports.revenue import revenue
 from umami_server.queries.request import parse_request
@@ -33,13 +33,18 @@ from umami_server.queries.rows import conditions
 from umami_server.queries.sessions import session_list
 from umami_server.queries.stats import website_stats
 from umami_server.storage.embedded.analytics_db import _SCHEMAS, MIGRATIONS, AnalyticsDatabase
-from umami_server.storage.embedded.predecessors import VISITOR_ATTRIBUTES, visit_links_query
+from umami_server.storage.embedded.predecessors import (
+    VISITOR_ATTRIBUTES,
+    type_steps_query,
+    visit_links_query,
+)
 from umami_server.storage.embedded.store import EmbeddedStore
 
 DAY0 = datetime(2026, 10, 31, 20, 0, tzinfo=UTC)  # New York turns its clocks back on Nov 1
 BROWSERS = ("chrome", "firefox", "safari")
 COUNTRIES = ("DE", "US", "FR")
 PATHS = ("/", "/a", "/b", "/c")
+EVENTS = ("click", "click", "signup")
 REFERRERS = (None, "", "a.com", "b.com", "example.com", "www.example.com")
 
 
@@ -81,7 +86,8 @@ def _traffic(website: str, rng: random.Random,
                 row = {"event_id": str(uuid.uuid4()), "website_id": website,
                        "session_id": session, "visit_id": visit,
                        "created_at": _micros(moment), "url_path": rng.choice(PATHS),
-                       "event_type": event_type, "event_name": "click" if event_type == 2 else None,
+                       "event_type": event_type,
+                       "event_name": rng.choice(EVENTS) if event_type == 2 else None,
                        # Hosts vary within a session, so self-referrals come and go.
                        "hostname": rng.choice(("example.com", "www.example.com", None)),
                        "referrer_domain": rng.choice(REFERRERS),
@@ -98,7 +104,7 @@ def _traffic(website: str, rng: random.Random,
                     entry["revenue"] = {
                         "revenue_id": str(uuid.uuid4()), "website_id": website,
                         "session_id": session, "event_id": row["event_id"],
-                        "event_name": "click", "currency": "USD",
+                        "event_name": row["event_name"], "currency": "USD",
                         "revenue": rng.choice((5, 12.5, 30)), "created_at": row["created_at"]}
                 batches[2 if late else rng.randint(0, 1)].append(entry)
             moment += timedelta(hours=rng.choice((1, 5, 20)))
@@ -252,6 +258,8 @@ def test_the_migration_links_events_stored_before_it(tmp_path):
             request = parse_request(website, {"startAt": str(start), "endAt": str(end)})
             assert website_stats(linked_store, request) == website_stats(grouped, request)
             assert journey(linked_store, request, 4) == journey(grouped, request, 4)
+            assert (journey(linked_store, request, 4, event_type=1)
+                    == journey(grouped, request, 4, event_type=1))
             assert (breakdown(linked_store, request, ["path"])
                     == breakdown(grouped, request, ["path"]))
         varying = database.query("SELECT count(*) FROM varying_session")
@@ -361,6 +369,16 @@ def test_visit_links_written_per_batch_equal_the_sql_ones(loaded):
                             f" ORDER BY stored_order")
     assert stored == computed
     assert max(row[1] for row in stored) > 3
+    columns = "type_seq, type_step_key, type_step_parent, type_step_root"
+    stored = events.query(f"SELECT rowid, {columns} FROM website_event"
+                          f" WHERE website_id = ? ORDER BY rowid", [website])
+    computed = events.query(f"SELECT stored_order, {columns} FROM ({type_steps_query(where)})"
+                            f" ORDER BY stored_order")
+    assert stored == computed
+    # Custom events interleave with pageviews: their own steps differ from the visit's.
+    differing = events.query("SELECT count(*) FROM website_event WHERE website_id = ?"
+                             " AND type_seq < visit_seq AND event_type = 1", [website])
+    assert differing[0][0] > 10
 
 
 @pytest.mark.parametrize(("steps", "start_step", "end_step"), [
@@ -381,6 +399,36 @@ def test_journeys_match_grouping(loaded, steady, steps, start_step, end_step, fi
         assert found > 0
     assert linked.usable(steady[0], parse_request(steady[1], {
         "startAt": "0", "endAt": "9999999999999", **filters}))
+
+
+@pytest.mark.parametrize(("event_type", "steps", "start_step", "end_step"), [
+    (1, 3, None, None), (1, 5, "/a", None), (2, 4, None, "signup"), (2, 3, "click", None),
+    (3, 7, None, "/b"), (1, 4, "/", "/c"),
+])
+@pytest.mark.parametrize("filters", [{}, {"country": "neq.DE"}])
+def test_journeys_of_one_event_type_match_grouping(loaded, steady, event_type, steps,
+                                                   start_step, end_step, filters):
+    """The eventType parameter: steps counted among a visit's rows of that type."""
+    for events, website in (loaded, steady):
+        grouped = WithoutLinks(events)
+        found = 0
+        for start, end in _windows(random.Random(steps * event_type)):
+            request = parse_request(website, {"startAt": str(start), "endAt": str(end),
+                                              **filters})
+            answer = journey(events, request, steps, start_step, end_step, event_type)
+            assert answer == journey(grouped, request, steps, start_step, end_step,
+                                     event_type), (start, end)
+            found += sum(row["count"] for row in answer)
+        assert found > 0
+    # As a filter too; two event type filters, or one beside a filter on single rows, are
+    # grouped.
+    for params, typed in (({"eventType": str(event_type)}, True),
+                          ({"eventType": "1", "eventType1": "2"}, False),
+                          ({"eventType": "1", "path": "/a"}, False)):
+        request = parse_request(steady[1], {"startAt": "0", "endAt": "9999999999999",
+                                            **filters, **params})
+        columns = step_columns(steady[0], request)
+        assert (columns is not None and columns.key is E.type_step_key) is typed, params
 
 
 @pytest.mark.parametrize("fields", [
@@ -431,14 +479,17 @@ def test_an_interrupted_migration_finishes_on_the_next_start(tmp_path):
             old.execute(part)
     database = AnalyticsDatabase(path, threads=1)
     try:
-        assert database.schema_version == 3
+        assert database.schema_version == MIGRATIONS[-1][0]
         linked_store, grouped = _DatabaseStore(database, True), _DatabaseStore(database, False)
         for start, end in _windows(random.Random(14)):
             request = parse_request(website, {"startAt": str(start), "endAt": str(end)})
             assert journey(linked_store, request, 5) == journey(grouped, request, 5)
+            assert (journey(linked_store, request, 3, event_type=2)
+                    == journey(grouped, request, 3, event_type=2))
             assert (breakdown(linked_store, request, ["path", "os"])
                     == breakdown(grouped, request, ["path", "os"]))
-        unlinked = database.query("SELECT count(*) FROM website_event WHERE visit_seq IS NULL")
+        unlinked = database.query("SELECT count(*) FROM website_event"
+                                  " WHERE visit_seq IS NULL OR type_seq IS NULL")
         assert unlinked == [(0,)]
     finally:
         database.close()

@@ -87,12 +87,20 @@ def counting_chains(store: EventStore, request: AnalyticsRequest,
     chains, whose rows are then exactly the visit's rows. None: only grouping is exact."""
     if usable(store, request, grouped_by_visitor_attribute=grouped_by_visitor_attribute):
         return VISITS
-    paths = [item for item in request.filters if item.name == "path"]
-    one_path = (len(paths) == 1 and paths[0].operator == "eq" and len(paths[0].values) == 1
-                and not (request.match_any and len(request.filters) > 1))
-    if one_path and usable(store, request, also_allowed=("path",),
-                           grouped_by_visitor_attribute=grouped_by_visitor_attribute):
+    if one_exact_value(request, "path") is not None and usable(
+            store, request, also_allowed=("path",),
+            grouped_by_visitor_attribute=grouped_by_visitor_attribute):
         return PATHS_IN_VISITS
+    return None
+
+
+def one_exact_value(request: AnalyticsRequest, name: str) -> Any:
+    """The value of the request's one `name` filter when it keeps only rows equal to one value
+    (ANDed with the other filters); None otherwise."""
+    found = [item for item in request.filters if item.name == name]
+    if (len(found) == 1 and found[0].operator == "eq" and len(found[0].values) == 1
+            and not (request.match_any and len(request.filters) > 1)):
+        return found[0].values[0]
     return None
 
 

@@ -8,6 +8,7 @@ from umami_server.storage.records import (
     EVENT_COLUMNS,
     EVENT_DATA_COLUMNS,
     EVENT_LINK_COLUMNS,
+    EVENT_TYPE_STEP_COLUMNS,
     EVENT_VISIT_COLUMNS,
     REVENUE_COLUMNS,
     SESSION_DATA_COLUMNS,
@@ -22,6 +23,10 @@ _TYPES = {
     "step_key": BigInteger(),
     "step_parent": BigInteger(),
     "step_root": BigInteger(),
+    "type_seq": Integer(),
+    "type_step_key": BigInteger(),
+    "type_step_parent": BigInteger(),
+    "type_step_root": BigInteger(),
     "number_value": Float(),
     "revenue": Float(),
     "lcp": Float(), "inp": Float(), "cls": Float(), "fcp": Float(), "ttfb": Float(),
@@ -40,7 +45,8 @@ def _table(name: str, columns: tuple[str, ...]) -> Table:
 
 # The link columns exist only in stores that keep them (EventStore.has_predecessor_links).
 website_event = _table("website_event",
-                       (*EVENT_COLUMNS, *EVENT_LINK_COLUMNS, *EVENT_VISIT_COLUMNS))
+                       (*EVENT_COLUMNS, *EVENT_LINK_COLUMNS, *EVENT_VISIT_COLUMNS,
+                        *EVENT_TYPE_STEP_COLUMNS))
 varying_session = _table("varying_session", ("website_id", "session_id"))
 event_data = _table("event_data", EVENT_DATA_COLUMNS)
 session_data = _table("session_data", SESSION_DATA_COLUMNS)

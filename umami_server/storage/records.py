@@ -46,6 +46,9 @@ EVENT_VISIT_COLUMNS = (
     "visit_seq", "visit_started_at", "step_key", "step_parent", "step_root",
     "prev_in_visit_path_at", "prev2_in_visit_path_at",
 )
+# The same steps per visit and event type (a journey of one event type), kept apart again:
+# schema migration 3 is generated from EVENT_VISIT_COLUMNS.
+EVENT_TYPE_STEP_COLUMNS = ("type_seq", "type_step_key", "type_step_parent", "type_step_root")
 # A visit's first STEP_DEPTH rows carry `step_key`: the key of its step labels so far (event
 # name, else path), joined by STEP_SEPARATOR. Journeys show at most 7 steps.
 STEP_DEPTH = 7

@@ -9,8 +9,10 @@ rows of each visit carry a key of the visit's labels so far (`step_key`), of the
 prefix are the rows with its key minus the rows whose parent it is (the visits that go on), so
 one aggregation over integer keys counts every prefix. Labels are then read for the top
 prefixes only, from one visit of each. Visits that began before the window (few: those running
-at its start) are grouped as before and added. The grouped form answers everything else:
-filters on single rows, bounces excluded, and a store without links.
+at its start) are grouped as before and added. A journey of one event type (the `eventType`
+parameter or filter) reads the same keys kept per visit and event type. The grouped form
+answers everything else: other filters on single rows, bounces excluded, and a store without
+links.
 
 Keys are 64 bits of MD5: two different prefixes would share one with odds of about 1 in 10^7
 at a million distinct prefixes; their visits would then be counted together.
@@ -19,6 +21,7 @@ at a million distinct prefixes; their visits would then be counted together.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -38,7 +41,7 @@ from sqlalchemy.types import NullType
 
 from umami_server.queries.dimensions import E, const, text
 from umami_server.queries.filters import Filter
-from umami_server.queries.linked import usable
+from umami_server.queries.linked import one_exact_value, usable
 from umami_server.queries.render import arrival_order, fetch
 from umami_server.queries.request import AnalyticsRequest
 from umami_server.queries.rows import Rows, conditions
@@ -53,6 +56,37 @@ _UNDEFINED = object()  # a slot beyond `steps`: JSON shows it as null, but it is
 Steps = tuple[Any, ...]  # one visit's first labels, padded with None to `steps`
 
 
+@dataclass(frozen=True, slots=True)
+class StepColumns:
+    """Where visits' step keys are kept (storage/embedded/predecessors.py), and on which rows."""
+
+    seq: ColumnElement[Any]
+    key: ColumnElement[Any]
+    parent: ColumnElement[Any]
+    root: ColumnElement[Any]
+    rows: tuple[ColumnElement[bool], ...] = ()
+
+
+# Over every row of a visit.
+VISIT_STEPS = StepColumns(E.visit_seq, E.step_key, E.step_parent, E.step_root)
+
+
+def type_steps(event_type: int) -> StepColumns:
+    """Over a visit's rows of one event type."""
+    return StepColumns(E.type_seq, E.type_step_key, E.type_step_parent, E.type_step_root,
+                       (E.event_type == event_type,))
+
+
+def step_columns(store: EventStore, request: AnalyticsRequest) -> StepColumns | None:
+    """The step keys that answer this request's journey; None: only grouping is exact."""
+    if usable(store, request):
+        return VISIT_STEPS
+    event_type = one_exact_value(request, "eventType")
+    if event_type is not None and usable(store, request, also_allowed=("eventType",)):
+        return type_steps(event_type)
+    return None
+
+
 def step_label() -> ColumnElement[Any]:
     return case((text(E.event_name) != const(""), E.event_name), else_=E.url_path)
 
@@ -63,8 +97,9 @@ def journey(store: EventStore, request: AnalyticsRequest, steps: int,
     if event_type is not None:
         request = request.with_filters(
             (*request.filters, Filter("eventType", "eventType", "eq", (event_type,))))
-    if usable(store, request):
-        return _linked(store, request, steps, start_step, end_step)
+    columns = step_columns(store, request)
+    if columns is not None:
+        return _linked(store, request, columns, steps, start_step, end_step)
     return _grouped(store, request, steps, start_step, end_step)
 
 
@@ -127,7 +162,7 @@ def _grouped(store: EventStore, request: AnalyticsRequest, steps: int,
              "count": int(row["count"])} for row in rows]
 
 
-def _linked(store: EventStore, request: AnalyticsRequest, steps: int,
+def _linked(store: EventStore, request: AnalyticsRequest, keys: StepColumns, steps: int,
             start_step: str | None, end_step: str | None) -> list[dict[str, Any]]:
     start = request.window.start
     # Visits that began before the window: grouped (their keys start outside it).
@@ -141,14 +176,14 @@ def _linked(store: EventStore, request: AnalyticsRequest, steps: int,
 
     rows = [*conditions(request, kind=Rows.ALL), E.visit_started_at >= start]
     if start_step:
-        rows.append(E.step_root == step_key(start_step))
+        rows.append(keys.root == step_key(start_step))
     ends_there = step_label() == end_step if end_step else false()
     # +1 per row on its prefix, -1 on its parent's: what is left is the visits ending there.
     moves = union_all(
-        select(E.step_key.label("key"), literal(1).label("move"), ends_there.label("end"))
-        .where(*rows, E.visit_seq <= steps),
-        select(E.step_parent, literal(-1), null())
-        .where(*rows, E.visit_seq.between(2, steps)),
+        select(keys.key.label("key"), literal(1).label("move"), ends_there.label("end"))
+        .where(*rows, keys.seq <= steps),
+        select(keys.parent, literal(-1), null())
+        .where(*rows, keys.seq.between(2, steps)),
     ).subquery("move")
     ending = (select(moves.c.key, func.sum(moves.c.move).label("visits"))
               .group_by(moves.c.key)
@@ -164,7 +199,8 @@ def _linked(store: EventStore, request: AnalyticsRequest, steps: int,
         ending_cte.c.visits >= func.coalesce(nth, 1),
         _one_of(ending_cte.c.key, list(earlier)) if earlier else false()))
     found = {int(row["key"]): int(row["visits"]) for row in fetch(store, top)}
-    labels_of = _labels(store, request, steps, [key for key in found if key not in earlier])
+    labels_of = _labels(store, request, keys, steps,
+                        [key for key in found if key not in earlier])
     for key, visits in found.items():
         labels = earlier.get(key) or labels_of.get(key)
         if labels is not None:  # None: relinked by a late hit between the two queries
@@ -182,23 +218,23 @@ def _key_of(labels: Steps) -> int:
     return step_key(STEP_SEPARATOR.join(label for label in labels if label is not None))
 
 
-def _labels(store: EventStore, request: AnalyticsRequest, steps: int,
+def _labels(store: EventStore, request: AnalyticsRequest, columns: StepColumns, steps: int,
             keys: list[int]) -> dict[int, Steps]:
     """Each prefix's labels, padded to `steps`, read from the first rows of one of its visits
     (a key no longer stored is left out)."""
     if not keys:
         return {}
-    one_visit = (select(E.step_key.label("key"), func.min(E.visit_id).label("visit_id"),
-                        func.min(E.visit_seq).label("depth"))
-                 .where(*conditions(request, kind=Rows.ALL, filters=False),
-                        E.visit_started_at >= request.window.start,
-                        _one_of(E.step_key, keys))
-                 .group_by(E.step_key).cte("one_visit"))
-    rows = (select(one_visit.c.key, E.visit_seq.label("seq"), step_label().label("label"))
+    in_window = [*conditions(request, kind=Rows.ALL, filters=False), *columns.rows]
+    one_visit = (select(columns.key.label("key"), func.min(E.visit_id).label("visit_id"),
+                        func.min(columns.seq).label("depth"))
+                 .where(*in_window, E.visit_started_at >= request.window.start,
+                        _one_of(columns.key, keys))
+                 .group_by(columns.key).cte("one_visit"))
+    rows = (select(one_visit.c.key, columns.seq.label("seq"), step_label().label("label"))
             .join_from(website_event, one_visit,
                        and_(E.visit_id == one_visit.c.visit_id,
-                            E.visit_seq <= one_visit.c.depth))
-            .where(*conditions(request, kind=Rows.ALL, filters=False)))
+                            columns.seq <= one_visit.c.depth))
+            .where(*in_window))
     found: dict[int, list[Any]] = {}
     for row in fetch(store, rows):
         found.setdefault(int(row["key"]), [None] * steps)[row["seq"] - 1] = row["label"]

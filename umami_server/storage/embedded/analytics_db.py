@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,13 @@ import pyarrow as pa
 
 from umami_server.storage.embedded.predecessors import (
     LINK_COLUMNS_DDL,
+    TYPE_STEP_COLUMNS_DDL,
     VISIT_COLUMNS_DDL,
     VISITOR_ATTRIBUTES,
     ChainEndCache,
     link_and_insert,
     link_everything_sql,
+    link_type_steps_sql,
     link_visits_sql,
 )
 from umami_server.storage.records import (
@@ -92,6 +94,17 @@ _EVENT_COLUMNS_DDL = f"""
 # Rows per part of a migration that updates every event row: a part's window functions and
 # undo data must fit DuckDB's memory limit (1 GB by default); 8 parts fit at 10 M events.
 _UPDATE_PARTS = 8
+
+
+def _add_linked_columns(columns: dict[str, str],
+                        link: Callable[[str], str]) -> tuple[str, ...]:
+    """Migration parts adding `columns` to the event table, then filling them per share of the
+    sessions (whole sessions per part: `link(where)` computes them from their own rows)."""
+    return ("".join(f"ALTER TABLE website_event ADD COLUMN IF NOT EXISTS {name} {kind};\n"
+                    for name, kind in columns.items()),
+            *(link(f"hash(session_id) % {_UPDATE_PARTS} = {part}") + ";\n"
+              for part in range(_UPDATE_PARTS)))
+
 
 # Versioned migrations; each runs once, in order. A migration is one or more parts, each in its
 # own transaction; the version is recorded with the last. Parts of a migration with several
@@ -173,11 +186,12 @@ GROUP BY session_id HAVING count(DISTINCT ({", ".join(VISITOR_ATTRIBUTES)})) > 1
         # Per-visit links (see predecessors.py): visit steps for journeys, (visit, path) chains
         # for breakdowns.
         3,
-        ("".join(f"ALTER TABLE website_event ADD COLUMN IF NOT EXISTS {name} {kind};\n"
-                 for name, kind in VISIT_COLUMNS_DDL.items()),
-         # Whole sessions per part: their visits are linked from their own rows.
-         *(link_visits_sql(f"hash(session_id) % {_UPDATE_PARTS} = {part}") + ";\n"
-           for part in range(_UPDATE_PARTS))),
+        _add_linked_columns(VISIT_COLUMNS_DDL, link_visits_sql),
+    ),
+    (
+        # Visit steps per event type (see predecessors.py): journeys of one event type.
+        4,
+        _add_linked_columns(TYPE_STEP_COLUMNS_DDL, link_type_steps_sql),
     ),
 ]
 
@@ -185,6 +199,7 @@ GROUP BY session_id HAVING count(DISTINCT ({", ".join(VISITOR_ATTRIBUTES)})) > 1
 _MIGRATION_NOTES = {
     2: ": linking every stored event to its predecessors, once (1-2 minutes per 10 M events)",
     3: ": numbering every stored visit's steps, once (about two minutes per 10 M events)",
+    4: ": numbering every stored visit's steps per event type, once",
 }
 
 

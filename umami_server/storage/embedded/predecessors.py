@@ -22,6 +22,10 @@ Per visit (`VISIT_COLUMNS`, added by a later migration):
 - over traffic rows: `prev_in_visit_path_at` and `prev2_in_visit_path_at`, the previous and
   second previous row of the same path in the visit (the breakdown report).
 
+Per visit and event type (`TYPE_STEP_COLUMNS`, a later migration again): `type_seq`,
+`type_step_key`, `type_step_parent` and `type_step_root`, the same steps counted among the
+visit's rows of the row's own event type (a journey of pageviews only, or of events only).
+
 A session has exactly one row in a window [start, end] whose session predecessor lies before
 `start`, so counting such rows counts the window's distinct sessions without hashing millions of
 ids; visits, bounces, total time and visitors per path follow the same way (queries/linked.py).
@@ -50,6 +54,7 @@ import pyarrow as pa
 
 from umami_server.storage.records import (
     EVENT_LINK_COLUMNS,
+    EVENT_TYPE_STEP_COLUMNS,
     EVENT_VISIT_COLUMNS,
     STEP_DEPTH,
     STEP_SEPARATOR,
@@ -58,6 +63,7 @@ from umami_server.storage.records import (
 
 LINK_COLUMNS = EVENT_LINK_COLUMNS
 VISIT_COLUMNS = EVENT_VISIT_COLUMNS
+TYPE_STEP_COLUMNS = EVENT_TYPE_STEP_COLUMNS
 
 LINK_COLUMNS_DDL = "".join(
     f",\n    {name} {'INTEGER' if name == 'visit_gap_seconds' else 'TIMESTAMPTZ'}"
@@ -72,6 +78,8 @@ VISIT_COLUMNS_DDL = {
     "step_parent": "UBIGINT", "step_root": "UBIGINT", "prev_in_visit_path_at": "TIMESTAMPTZ",
     "prev2_in_visit_path_at": "TIMESTAMPTZ",
 }
+TYPE_STEP_COLUMNS_DDL = {"type_seq": "INTEGER", "type_step_key": "UBIGINT",
+                         "type_step_parent": "UBIGINT", "type_step_root": "UBIGINT"}
 
 STEP_LABEL_SQL = "CASE WHEN coalesce(event_name, '') <> '' THEN event_name ELSE url_path END"
 
@@ -81,8 +89,9 @@ NO_TIME = -(2**63)  # "no row yet" among microsecond times
 _MICROS = pa.timestamp("us", tz="UTC")
 _ARROW_TYPES = {
     **{name: _MICROS for name in (*LINK_COLUMNS, *VISIT_COLUMNS) if name.endswith("_at")},
-    "visit_gap_seconds": pa.int32(), "visit_seq": pa.int32(),
-    "step_key": pa.uint64(), "step_parent": pa.uint64(), "step_root": pa.uint64(),
+    "visit_gap_seconds": pa.int32(), "visit_seq": pa.int32(), "type_seq": pa.int32(),
+    **{name: pa.uint64() for name in ("step_key", "step_parent", "step_root", "type_step_key",
+                                      "type_step_parent", "type_step_root")},
 }
 
 
@@ -182,6 +191,7 @@ class ChainEnds:
     attributes: tuple[Any, ...] | None = None  # its rows' visitor attributes, when they agree
     varying: bool = False  # its rows disagree (already listed in varying_session)
     steps: dict[str, VisitSteps] = field(default_factory=dict)  # per visit, every event type
+    type_steps: dict[tuple[str, int], VisitSteps] = field(default_factory=dict)  # per visit, type
     visit_paths: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
     def add(self, row: Mapping[str, Any], created_at: int, traffic: bool,
@@ -190,7 +200,10 @@ class ChainEnds:
         for the visit steps; the other ends are maxima."""
         self.any_at = max(self.any_at, created_at)
         visit = row["visit_id"]
-        self.steps[visit] = VisitSteps.after(self.steps.get(visit), step_label(row), created_at)
+        label = step_label(row)
+        self.steps[visit] = VisitSteps.after(self.steps.get(visit), label, created_at)
+        typed = (visit, row["event_type"])
+        self.type_steps[typed] = VisitSteps.after(self.type_steps.get(typed), label, created_at)
         if not self.varying:
             if self.attributes is None:
                 self.attributes = attributes
@@ -242,13 +255,19 @@ class VisitSteps:
         labels = previous.labels + STEP_SEPARATOR + label
         return VisitSteps(seq, previous.started_at, labels, step_key(labels), previous.root)
 
+    def parent_key(self, previous: VisitSteps | None) -> int | None:
+        """`step_parent` of the row that led from `previous` to here (0 for a first row)."""
+        if self.key is None:
+            return None
+        return 0 if previous is None else previous.key
+
 
 class ChainEndCache:
     """Chain ends of the sessions loaded most recently; the rest are read from the table."""
 
-    # About 4 KB per session of 9 hits in 3 visits (1.9 KB before the per-visit steps, measured
-    # with tracemalloc): 20,000 sessions hold minutes of a busy site's traffic, hours of a
-    # quiet one's, in ~80 MB.
+    # About 5 KB per session of 9 hits in 3 visits (bench/chain_ends_size.py; 3.4 KB without
+    # the steps per event type): 20,000 sessions hold minutes of a busy site's traffic, hours
+    # of a quiet one's, in ~100 MB.
     def __init__(self, capacity: int = 20_000):
         self._capacity = capacity
         self._ends: OrderedDict[str, ChainEnds] = OrderedDict()
@@ -292,12 +311,14 @@ def _stored_ends(cursor: duckdb.DuckDBPyConnection,
     columns = list(dict.fromkeys(["hostname", *columns]))
     # In time order, ties in stored order: the visit steps are folded row by row.
     found = cursor.execute(f"""
-        SELECT epoch_us(created_at), {TRAFFIC}, {", ".join(f"{name}::VARCHAR" for name in columns)}
+        SELECT epoch_us(created_at), event_type,
+               {", ".join(f"{name}::VARCHAR" for name in columns)}
         FROM website_event WHERE session_id IN (SELECT unnest(?::UUID[]))
         ORDER BY created_at, rowid
     """, [list(session_ids)]).fetchall()
-    for created_at, traffic, *values in found:
-        row = dict(zip(columns, values, strict=True))
+    for created_at, event_type, *values in found:
+        row = {"event_type": event_type, **dict(zip(columns, values, strict=True))}
+        traffic = _is_traffic(row)
         ends.setdefault(row["session_id"], ChainEnds()).add(
             row, created_at, traffic, _row_attributes(row))
     return ends
@@ -308,7 +329,8 @@ def _walk(events: Sequence[Mapping[str, Any]], ends: dict[str, ChainEnds],
     """Each row's predecessors (in time order, ties in batch order), folding the rows into
     `ends` on the way; also the sessions whose rows started to disagree on an attribute."""
     links: dict[str, list[Any]] = {
-        name: [None] * len(events) for name in (*LINK_COLUMNS, *VISIT_COLUMNS)}
+        name: [None] * len(events) for name in (*LINK_COLUMNS, *VISIT_COLUMNS,
+                                                *TYPE_STEP_COLUMNS)}
     varying: dict[str, str] = {}
     for index in sorted(range(len(events)), key=lambda position: events[position]["created_at"]):
         row = events[index]
@@ -333,16 +355,18 @@ def _walk(events: Sequence[Mapping[str, Any]], ends: dict[str, ChainEnds],
                 (row["visit_id"], _text(row, "url_path")), (NO_TIME, NO_TIME))
             links["prev_in_visit_path_at"][index] = _known(last)
             links["prev2_in_visit_path_at"][index] = _known(second)
-        before = end.steps.get(row["visit_id"])
+        typed = (row["visit_id"], row["event_type"])
+        before, typed_before = end.steps.get(row["visit_id"]), end.type_steps.get(typed)
         was_varying = end.varying
         end.add(row, created_at, traffic, _row_attributes(row))
-        steps = end.steps[row["visit_id"]]
+        steps, typed_steps = end.steps[row["visit_id"]], end.type_steps[typed]
         links["visit_seq"][index] = steps.seq
         links["visit_started_at"][index] = steps.started_at
-        links["step_key"][index] = steps.key
-        links["step_parent"][index] = (
-            None if steps.key is None else 0 if before is None else before.key)
-        links["step_root"][index] = None if steps.key is None else steps.root
+        for prefix, now, previous in (("", steps, before), ("type_", typed_steps, typed_before)):
+            links[f"{prefix}step_key"][index] = now.key
+            links[f"{prefix}step_parent"][index] = now.parent_key(previous)
+            links[f"{prefix}step_root"][index] = None if now.key is None else now.root
+        links["type_seq"][index] = typed_steps.seq
         if end.varying and not was_varying:
             varying[session] = row["website_id"]
     return links, varying
@@ -369,7 +393,7 @@ def link_and_insert(cursor: duckdb.DuckDBPyConnection, events: Sequence[Mapping[
     stored_until = {session: end.any_at for session, end in ends.items()}
 
     links, varying = _walk(events, ends)
-    for name in (*LINK_COLUMNS, *VISIT_COLUMNS):
+    for name in (*LINK_COLUMNS, *VISIT_COLUMNS, *TYPE_STEP_COLUMNS):
         rows = rows.append_column(f"link_{name}", pa.array(links[name], _ARROW_TYPES[name]))
     cursor.register("incoming_events", rows)
     try:
@@ -418,9 +442,10 @@ def _stored_visit_link(name: str) -> str:
 
 
 _INSERT_SQL = f"""
-    INSERT INTO website_event ({{columns}}, {", ".join((*LINK_COLUMNS, *VISIT_COLUMNS))})
+    INSERT INTO website_event ({{columns}}, {", ".join(
+        (*LINK_COLUMNS, *VISIT_COLUMNS, *TYPE_STEP_COLUMNS))})
     SELECT {{columns}}, {", ".join(_stored_link(name) for name in LINK_COLUMNS)},
-           {", ".join(_stored_visit_link(name) for name in VISIT_COLUMNS)}
+           {", ".join(_stored_visit_link(name) for name in (*VISIT_COLUMNS, *TYPE_STEP_COLUMNS))}
     FROM incoming_events
 """
 
@@ -454,6 +479,11 @@ def relink_sessions(cursor: duckdb.DuckDBPyConnection, session_ids: Sequence[str
         WHERE website_event.event_id = r.event_id
     """, [list(session_ids)])
     cursor.execute(link_visits_sql(sessions), [list(session_ids)])
+    cursor.execute(link_type_steps_sql(sessions), [list(session_ids)])
+
+
+# step_key() in SQL, of a list of labels.
+_STEP_KEY_SQL = f"md5_number_lower(array_to_string(labels, chr({ord(STEP_SEPARATOR)})))"
 
 
 def visit_links_query(where: str) -> str:
@@ -465,8 +495,7 @@ def visit_links_query(where: str) -> str:
     def previous(offset: int) -> str:
         return (f"CASE WHEN is_traffic THEN coalesce(lag(created_at, {offset}) OVER "
                 f"in_visit_path, {NO_PREDECESSOR}) END")
-    # step_key() in SQL.
-    key = f"md5_number_lower(array_to_string(labels, chr({ord(STEP_SEPARATOR)})))"
+    key = _STEP_KEY_SQL
     return f"""
         SELECT stored_order, visit_seq, visit_started_at, step_key,
                CASE WHEN visit_seq = 1 THEN 0
@@ -496,13 +525,51 @@ def visit_links_query(where: str) -> str:
         WINDOW in_visit AS ({in_visit})"""
 
 
+def _set_by_position(columns: Sequence[str], query: str) -> str:
+    """Set `columns` on stored event rows from `query`'s rows of the same `stored_order`."""
+    return f"""
+        UPDATE website_event SET ({", ".join(columns)}) = ({", ".join(
+            f"r.{name}" for name in columns)})
+        FROM ({query}) r
+        WHERE website_event.rowid = r.stored_order"""
+
+
 def link_visits_sql(where: str = "TRUE") -> str:
     """Set VISIT_COLUMNS on the stored event rows matching `where` (whole sessions)."""
+    return _set_by_position(VISIT_COLUMNS, visit_links_query(where))
+
+
+def type_steps_query(where: str) -> str:
+    """TYPE_STEP_COLUMNS of the event rows matching `where` (whole sessions), by storage
+    position: visit_links_query's steps, counted among the rows of one visit and type."""
+    in_type = "PARTITION BY visit_id, event_type ORDER BY created_at, stored_order"
     return f"""
-        UPDATE website_event SET ({", ".join(VISIT_COLUMNS)}) = ({", ".join(
-            f"r.{name}" for name in VISIT_COLUMNS)})
-        FROM ({visit_links_query(where)}) r
-        WHERE website_event.rowid = r.stored_order"""
+        SELECT stored_order, type_seq, type_step_key,
+               CASE WHEN type_seq = 1 THEN 0
+                    WHEN type_step_key IS NOT NULL THEN lag(type_step_key) OVER in_type END
+                   AS type_step_parent,
+               CASE WHEN type_step_key IS NOT NULL THEN first_value(type_step_key) OVER in_type
+                   END AS type_step_root
+        FROM (
+            SELECT stored_order, created_at, visit_id, event_type, type_seq,
+                   CASE WHEN type_seq <= {STEP_DEPTH} THEN {_STEP_KEY_SQL} END AS type_step_key
+            FROM (
+                SELECT stored_order, created_at, visit_id, event_type,
+                       row_number() OVER in_type AS type_seq,
+                       list(label) OVER (in_type ROWS BETWEEN {STEP_DEPTH - 1} PRECEDING
+                                         AND CURRENT ROW) AS labels
+                FROM (SELECT rowid AS stored_order, created_at, visit_id, event_type,
+                             {STEP_LABEL_SQL} AS label
+                      FROM website_event WHERE {where})
+                WINDOW in_type AS ({in_type})
+            )
+        )
+        WINDOW in_type AS ({in_type})"""
+
+
+def link_type_steps_sql(where: str = "TRUE") -> str:
+    """Set TYPE_STEP_COLUMNS on the stored event rows matching `where` (whole sessions)."""
+    return _set_by_position(TYPE_STEP_COLUMNS, type_steps_query(where))
 
 
 def link_everything_sql(source: str, target: str, event_columns: Sequence[str]) -> str:
