@@ -9,7 +9,8 @@ same numbers: the floor the query layer and HTTP add to. Prints a Markdown table
     python bench/query.py [--sizes 1000000,10000000] [--runs 15] [--keep DIR]
 
 With --keep, a later run on the same DIR reuses the data (the window then ends at that run's
-now, so start it the same day).
+now, so start it the same day). The reports (`POST /api/reports/*`) have their own benchmark,
+bench/reports.py, with the same options: it adds web vitals and revenue to the demo data.
 """
 
 from __future__ import annotations
