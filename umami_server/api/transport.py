@@ -22,11 +22,15 @@ from starlette.routing import BaseRoute, Route
 
 from umami_server.auth.context import Auth
 from umami_server.errors import error_body
+from umami_server.storage.interface import QueryTooLarge
 
 if TYPE_CHECKING:
     from umami_server.api.services import ApiServices
 
 logger = logging.getLogger("umami_server.api")
+
+QUERY_TOO_LARGE = ("This query needs more memory than the server may use (DUCKDB_MEMORY_LIMIT): "
+                   "choose a shorter date range or fewer filters, or raise the limit.")
 
 # Management bodies are small; anything bigger is refused before it is read whole.
 MAX_BODY_BYTES = 1024 * 1024
@@ -160,6 +164,9 @@ def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable
             return result if isinstance(result, Response) else json_response(result)
         except ApiError as error:
             return json_response(error.body, error.status, error.headers)
+        except QueryTooLarge as error:
+            logger.warning("%s %s: %s", request.method, request.url.path, error)
+            return json_response(error_body(QUERY_TOO_LARGE, "query-too-large", 503), 503)
         except Exception:
             logger.exception("%s %s failed", request.method, request.url.path)
             return json_response(error_body("Server error", "server-error", 500), 500)

@@ -14,6 +14,10 @@ from umami_server.storage.metadata_store import MetadataStore
 from umami_server.storage.records import IngestEntry
 
 
+class QueryTooLarge(Exception):
+    """A query needed more memory than the store may use; the API answers 503, not 500."""
+
+
 class EventStore(Protocol):
     """Durable event writes plus analytics reads."""
 
@@ -27,7 +31,8 @@ class EventStore(Protocol):
         ...
 
     def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        """Run one read-only analytics query and return its rows."""
+        """Run one read-only analytics query and return its rows; raise QueryTooLarge when it
+        needs more memory than the store may use."""
         ...
 
     def wait_until_visible(self, timeout: float) -> bool:

@@ -27,10 +27,17 @@ from starlette.responses import (
 from umami_server.api import auth as auth_api
 from umami_server.api import links, pixels, report_runs, shares, teams, users, websites
 from umami_server.api.services import ApiServices
-from umami_server.api.transport import ApiCall, ApiError, Endpoint, unauthorized
+from umami_server.api.transport import (
+    QUERY_TOO_LARGE,
+    ApiCall,
+    ApiError,
+    Endpoint,
+    unauthorized,
+)
 from umami_server.api.validation import parse
 from umami_server.auth.context import Auth, AuthUser
 from umami_server.context import ServerContext
+from umami_server.storage.interface import QueryTooLarge
 from umami_server.web import session
 from umami_server.web.templating import Templates
 
@@ -163,6 +170,9 @@ class Dashboard:
                 response = web.error_page(403, "You do not have access to this page.")
             else:
                 response = web.error_page(error.status, api_message(error))
+        except QueryTooLarge as error:
+            logger.warning("%s %s: %s", request.method, request.url.path, error)
+            response = web.error_page(503, QUERY_TOO_LARGE)
         except Exception:
             logger.exception("%s %s failed", request.method, request.url.path)
             response = web.error_page(500, "The server failed to answer this page.")

@@ -29,6 +29,7 @@ from umami_server.storage.embedded.predecessors import (
     link_type_steps_sql,
     link_visits_sql,
 )
+from umami_server.storage.interface import QueryTooLarge
 from umami_server.storage.records import (
     EVENT_COLUMNS,
     EVENT_DATA_COLUMNS,
@@ -374,6 +375,8 @@ class AnalyticsDatabase:
         cursor = self.cursor()
         try:
             return cursor.execute(sql, parameters or []).fetchall()
+        except duckdb.OutOfMemoryException as error:
+            raise QueryTooLarge(str(error).splitlines()[0]) from error
         finally:
             cursor.close()
 

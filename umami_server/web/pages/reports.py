@@ -9,8 +9,9 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from umami_server.api.transport import ApiError
+from umami_server.api.transport import QUERY_TOO_LARGE, ApiError
 from umami_server.queries.reports import attribution, breakdown, performance
+from umami_server.storage.interface import QueryTooLarge
 from umami_server.web import period
 from umami_server.web.dashboard import Dashboard, PageError, WebRequest, api_message
 from umami_server.web.pages.analytics import View, _site
@@ -131,6 +132,8 @@ def report_page(web: WebRequest) -> Response:
             if error.status != 400:
                 raise
             failure = api_message(error)
+        except QueryTooLarge:
+            failure = QUERY_TOO_LARGE  # shown above the form, so a shorter range is one click
     shown = None if result is None or report == "funnel" else sections(result)
     return web.render(
         "reports/report.html", section="websites", site=site, view=view, tab="reports",

@@ -1,0 +1,98 @@
+"""A query that needs more memory than DUCKDB_MEMORY_LIMIT allows gets a 503 with a message
+saying so, not a 500; the server goes on answering.
+
+The data is the demo generator's (30,000 events); under a 4 MB limit DuckDB cannot run the
+reports' queries over it, under the tests' usual limit it can.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.server_process import ServerProcess
+from tests.web.conftest import logged_in_client
+from umami_server.demo import write_demo
+from umami_server.storage.embedded.store import ANALYTICS_FILE, METADATA_FILE
+from umami_server.storage.metadata_store import MetadataStore
+
+PASSWORD = "admin-password-for-tests"
+NOW = datetime.now(UTC)
+WINDOW = {"startDate": int((NOW - timedelta(days=30)).timestamp() * 1000),
+          "endDate": int(NOW.timestamp() * 1000)}
+REPORTS = [
+    ("utm", {}, {}),
+    ("journey", {"steps": 7}, {"path": "c./"}),
+    ("attribution", {"model": "first-click", "type": "event", "step": "purchase"}, {}),
+]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    data_dir = tmp_path_factory.mktemp("memory") / "data"
+    data_dir.mkdir()
+    metadata = MetadataStore.open_sqlite(data_dir / METADATA_FILE)
+    try:
+        website = metadata.create_website("Demo", "example.com")["website_id"]
+    finally:
+        metadata.close()
+    write_demo(data_dir / ANALYTICS_FILE, website, 30_000, 30)
+    return data_dir, website
+
+
+def _client(server: ServerProcess) -> httpx.Client:
+    login = httpx.post(f"{server.base_url}/api/auth/login",
+                       json={"username": "admin", "password": PASSWORD}, timeout=20)
+    return httpx.Client(base_url=server.base_url, timeout=60,
+                        headers={"Authorization": f"Bearer {login.json()['token']}"})
+
+
+@pytest.fixture
+def answers(demo: tuple[Path, str]) -> Iterator[object]:
+    data_dir, website = demo
+
+    def run(memory_limit: str) -> list[httpx.Response]:
+        server = ServerProcess(data_dir, {"DUCKDB_MEMORY_LIMIT": memory_limit}).start()
+        try:
+            with _client(server) as client:
+                found = [client.post(f"/api/reports/{report}", json={
+                    "websiteId": website, "type": report, "filters": filters,
+                    "parameters": {**WINDOW, **parameters}}) for report, parameters, filters
+                    in REPORTS]
+                # The dashboard's report page shows the message above its form.
+                browser = logged_in_client(server)
+                try:
+                    found.append(browser.get(f"/websites/{website}/reports/utm?run=1"))
+                finally:
+                    browser.close()
+                # Still answering afterwards.
+                found.append(client.get(f"/api/websites/{website}"))
+                return found
+        finally:
+            server.stop()
+
+    yield run
+
+
+def test_a_report_over_the_memory_limit_gets_503_with_a_message(answers):
+    *reports, page, website = answers("4MB")
+    assert page.status_code == 200
+    assert "DUCKDB_MEMORY_LIMIT" in page.text
+    for response in reports:
+        assert response.status_code == 503, response.text
+        error = response.json()["error"]
+        assert error["code"] == "query-too-large"
+        assert error["status"] == 503
+        assert "DUCKDB_MEMORY_LIMIT" in error["message"]
+    assert website.status_code == 200
+
+
+def test_the_same_reports_answer_within_the_usual_limit(answers):
+    *reports, page, website = answers("256MB")
+    for response in (*reports, page, website):
+        assert response.status_code == 200, response.text
+    assert "DUCKDB_MEMORY_LIMIT" not in page.text
