@@ -7,7 +7,6 @@ reports' queries over it, under the tests' usual limit it can.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -51,35 +50,32 @@ def _client(server: ServerProcess) -> httpx.Client:
                         headers={"Authorization": f"Bearer {login.json()['token']}"})
 
 
-@pytest.fixture
-def answers(demo: tuple[Path, str]) -> Iterator[object]:
+def _answers(demo: tuple[Path, str], memory_limit: str) -> list[httpx.Response]:
+    """The reports' answers from a server under `memory_limit`, then its report page's and
+    a management call's."""
     data_dir, website = demo
-
-    def run(memory_limit: str) -> list[httpx.Response]:
-        server = ServerProcess(data_dir, {"DUCKDB_MEMORY_LIMIT": memory_limit}).start()
-        try:
-            with _client(server) as client:
-                found = [client.post(f"/api/reports/{report}", json={
-                    "websiteId": website, "type": report, "filters": filters,
-                    "parameters": {**WINDOW, **parameters}}) for report, parameters, filters
-                    in REPORTS]
-                # The dashboard's report page shows the message above its form.
-                browser = logged_in_client(server)
-                try:
-                    found.append(browser.get(f"/websites/{website}/reports/utm?run=1"))
-                finally:
-                    browser.close()
-                # Still answering afterwards.
-                found.append(client.get(f"/api/websites/{website}"))
-                return found
-        finally:
-            server.stop()
-
-    yield run
+    server = ServerProcess(data_dir, {"DUCKDB_MEMORY_LIMIT": memory_limit}).start()
+    try:
+        with _client(server) as client:
+            found = [client.post(f"/api/reports/{report}", json={
+                "websiteId": website, "type": report, "filters": filters,
+                "parameters": {**WINDOW, **parameters}}) for report, parameters, filters
+                in REPORTS]
+            # The dashboard's report page shows the message above its form.
+            browser = logged_in_client(server)
+            try:
+                found.append(browser.get(f"/websites/{website}/reports/utm?run=1"))
+            finally:
+                browser.close()
+            # Still answering afterwards.
+            found.append(client.get(f"/api/websites/{website}"))
+            return found
+    finally:
+        server.stop()
 
 
-def test_a_report_over_the_memory_limit_gets_503_with_a_message(answers):
-    *reports, page, website = answers("4MB")
+def test_a_report_over_the_memory_limit_gets_503_with_a_message(demo):
+    *reports, page, website = _answers(demo, "4MB")
     assert page.status_code == 200
     assert "DUCKDB_MEMORY_LIMIT" in page.text
     for response in reports:
@@ -91,8 +87,8 @@ def test_a_report_over_the_memory_limit_gets_503_with_a_message(answers):
     assert website.status_code == 200
 
 
-def test_the_same_reports_answer_within_the_usual_limit(answers):
-    *reports, page, website = answers("256MB")
+def test_the_same_reports_answer_within_the_usual_limit(demo):
+    *reports, page, website = _answers(demo, "256MB")
     for response in (*reports, page, website):
         assert response.status_code == 200, response.text
     assert "DUCKDB_MEMORY_LIMIT" not in page.text

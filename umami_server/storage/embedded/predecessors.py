@@ -64,6 +64,8 @@ from umami_server.storage.records import (
 LINK_COLUMNS = EVENT_LINK_COLUMNS
 VISIT_COLUMNS = EVENT_VISIT_COLUMNS
 TYPE_STEP_COLUMNS = EVENT_TYPE_STEP_COLUMNS
+# Every column a loaded batch gets from linking, in insert order.
+WRITTEN_COLUMNS = (*LINK_COLUMNS, *VISIT_COLUMNS, *TYPE_STEP_COLUMNS)
 
 LINK_COLUMNS_DDL = "".join(
     f",\n    {name} {'INTEGER' if name == 'visit_gap_seconds' else 'TIMESTAMPTZ'}"
@@ -329,8 +331,7 @@ def _walk(events: Sequence[Mapping[str, Any]], ends: dict[str, ChainEnds],
     """Each row's predecessors (in time order, ties in batch order), folding the rows into
     `ends` on the way; also the sessions whose rows started to disagree on an attribute."""
     links: dict[str, list[Any]] = {
-        name: [None] * len(events) for name in (*LINK_COLUMNS, *VISIT_COLUMNS,
-                                                *TYPE_STEP_COLUMNS)}
+        name: [None] * len(events) for name in WRITTEN_COLUMNS}
     varying: dict[str, str] = {}
     for index in sorted(range(len(events)), key=lambda position: events[position]["created_at"]):
         row = events[index]
@@ -393,7 +394,7 @@ def link_and_insert(cursor: duckdb.DuckDBPyConnection, events: Sequence[Mapping[
     stored_until = {session: end.any_at for session, end in ends.items()}
 
     links, varying = _walk(events, ends)
-    for name in (*LINK_COLUMNS, *VISIT_COLUMNS, *TYPE_STEP_COLUMNS):
+    for name in WRITTEN_COLUMNS:
         rows = rows.append_column(f"link_{name}", pa.array(links[name], _ARROW_TYPES[name]))
     cursor.register("incoming_events", rows)
     try:
@@ -442,8 +443,7 @@ def _stored_visit_link(name: str) -> str:
 
 
 _INSERT_SQL = f"""
-    INSERT INTO website_event ({{columns}}, {", ".join(
-        (*LINK_COLUMNS, *VISIT_COLUMNS, *TYPE_STEP_COLUMNS))})
+    INSERT INTO website_event ({{columns}}, {", ".join(WRITTEN_COLUMNS)})
     SELECT {{columns}}, {", ".join(_stored_link(name) for name in LINK_COLUMNS)},
            {", ".join(_stored_visit_link(name) for name in (*VISIT_COLUMNS, *TYPE_STEP_COLUMNS))}
     FROM incoming_events
