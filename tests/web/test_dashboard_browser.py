@@ -183,3 +183,29 @@ def test_a_funnel_report(browser: Browser, dashboard_server: ServerProcess,
         assert answer is not None and answer.status == 200, report
         expect(page.locator(".alert")).to_have_count(0)
     context.close()
+
+
+def test_a_journey_report_shows_each_journeys_steps(
+        browser: Browser, dashboard_server: ServerProcess, tracked: dict[str, str]) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = log_in(context, dashboard_server)
+    base = f"{dashboard_server.base_url}/websites/{tracked['website_id']}/reports"
+    page.goto(f"{base}/journey?range=today")
+    page.get_by_label("Hits").select_option(label="Page views only")
+    page.get_by_role("button", name="Run report").click()
+    page.wait_for_url(re.compile(r".*run=1.*hits=1.*"))
+    # The first visitor went home -> about -> home in one visit.
+    journey = page.locator("tr", has=page.locator(".journey-steps")).filter(
+        has_text="/web-home").first
+    expect(journey.locator(".journey-steps li")).to_have_text(
+        ["/web-home", "/web-about", "/web-home"])
+    expect(journey.locator(".journey-visits")).to_have_text("1")
+    expect(page.get_by_label("Hits")).to_have_value("1")
+    expect(page.locator(".chip")).to_have_count(0)  # a report parameter, not a view filter
+    screenshot(page, "journey")
+    # The tracked pages send no custom events.
+    page.get_by_label("Hits").select_option(label="Events only")
+    page.get_by_role("button", name="Run report").click()
+    page.wait_for_url(re.compile(r".*hits=2.*"))
+    expect(page.get_by_label("Journeys").locator(".empty")).to_have_text("No data")
+    context.close()

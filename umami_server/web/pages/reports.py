@@ -47,8 +47,11 @@ def _parameters(report: str, query: Mapping[str, str]) -> dict[str, Any]:
     if report == "funnel":
         return {"steps": _steps(get("steps", "")), "window": get("window") or "60"}
     if report == "journey":
+        # Not named eventType: that key in the URL is the view's event-type filter.
+        event_type = get("hits") or ""
         return {"steps": get("steps") or "3", "startStep": get("startStep") or None,
-                "endStep": get("endStep") or None}
+                "endStep": get("endStep") or None,
+                "eventType": int(event_type) if event_type.isdigit() else None}
     if report == "goal":
         return {"type": get("goalType") or "path", "value": get("value", "")}
     if report == "revenue":
@@ -62,6 +65,26 @@ def _parameters(report: str, query: Mapping[str, str]) -> dict[str, Any]:
     if report == "performance":
         return {"metric": get("metric") or "lcp"}
     return {}
+
+
+# The journey form's `hits`: all, or one event type (the API's `eventType` parameter).
+JOURNEY_EVENT_TYPES = [("", "Page views and events"), ("1", "Page views only"),
+                       ("2", "Events only")]
+
+
+def journey_rows(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The journey answer as table rows: each journey's steps (the non-empty slots, in order),
+    its visits, and its bar's width against the most visited journey. Answers that read the
+    same (the API collapses a repeated step, so `/a /a` and `/a` both show as `/a`) are one
+    row."""
+    visits: dict[tuple[str, ...], int] = {}
+    for row in result:
+        steps = tuple(label for label in row["items"] if label is not None)
+        visits[steps] = visits.get(steps, 0) + row["count"]
+    most = max(visits.values(), default=0)
+    ordered = sorted(visits.items(), key=lambda item: -item[1])  # stable: ties keep API order
+    return [{"steps": list(steps), "count": count, "percent": 100 * count / most}
+            for steps, count in ordered]
 
 
 def _table(value: Any) -> dict[str, Any] | None:
@@ -134,11 +157,13 @@ def report_page(web: WebRequest) -> Response:
             failure = api_message(error)
         except QueryTooLarge:
             failure = QUERY_TOO_LARGE  # shown above the form, so a shorter range is one click
-    shown = None if result is None or report == "funnel" else sections(result)
+    shown = None if result is None or report in ("funnel", "journey") else sections(result)
+    journeys = journey_rows(result) if result is not None and report == "journey" else None
     return web.render(
         "reports/report.html", section="websites", site=site, view=view, tab="reports",
         report=report, title=REPORTS[report][0], about=REPORTS[report][1], result=result,
-        sections=shown, failure=failure, presets=period.PRESETS, form=web.query,
+        sections=shown, journeys=journeys, event_types=JOURNEY_EVENT_TYPES, failure=failure,
+        presets=period.PRESETS, form=web.query,
         models=attribution.MODELS, fields=breakdown.FIELDS, metrics=performance.METRICS,
         chosen_fields=web.query.getlist("fields"),
     )
