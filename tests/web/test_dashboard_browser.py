@@ -209,3 +209,23 @@ def test_a_journey_report_shows_each_journeys_steps(
     page.wait_for_url(re.compile(r".*hits=2.*"))
     expect(page.get_by_label("Journeys").locator(".empty")).to_have_text("No data")
     context.close()
+
+
+def test_retention_and_breakdown_views(
+        browser: Browser, dashboard_server: ServerProcess, tracked: dict[str, str]) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = log_in(context, dashboard_server)
+    base = f"{dashboard_server.base_url}/websites/{tracked['website_id']}/reports"
+    page.goto(f"{base}/retention?range=today&run=1")
+    grid = page.get_by_label("Retention").locator("table")
+    expect(grid.locator("thead th").first).to_have_text("First visit")
+    expect(grid.locator("thead th").nth(2)).to_have_text("Day 0")
+    # Everyone seen today is in today's cohort, all of it on day 0.
+    expect(grid.locator("tbody tr")).to_have_count(1)
+    expect(grid.locator("tbody td").nth(1)).to_have_text("100%")
+    screenshot(page, "retention")
+    page.goto(f"{base}/breakdown?range=today&run=1&fields=path&fields=browser")
+    headers = page.locator("table thead th")
+    expect(headers.nth(0)).to_have_text("path")
+    expect(headers.nth(1)).to_have_text("browser")
+    context.close()

@@ -87,6 +87,21 @@ def journey_rows(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for steps, count in ordered]
 
 
+def retention_grid(result: list[dict[str, Any]]) -> dict[str, Any]:
+    """The retention answer as a cohort table: a row per first-visit day (its visitors), a
+    column per day after it, each cell the share of the cohort seen again that day."""
+    days = sorted({row["day"] for row in result})
+    cohorts: dict[str, dict[str, Any]] = {}
+    for row in result:
+        cohort = cohorts.setdefault(row["date"], {
+            "date": str(row["date"])[:10], "visitors": row["visitors"], "cells": {}})
+        cohort["cells"][row["day"]] = {"visitors": row["returnVisitors"],
+                                       "percentage": row["percentage"]}
+    return {"days": days, "cohorts": [
+        {**cohort, "cells": [cohort["cells"].get(day) for day in days]}
+        for cohort in cohorts.values()]}
+
+
 def _table(value: Any) -> dict[str, Any] | None:
     """A list of flat objects as a table: its columns and rows."""
     if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
@@ -157,12 +172,19 @@ def report_page(web: WebRequest) -> Response:
             failure = api_message(error)
         except QueryTooLarge:
             failure = QUERY_TOO_LARGE  # shown above the form, so a shorter range is one click
-    shown = None if result is None or report in ("funnel", "journey") else sections(result)
+    own_view = ("funnel", "journey", "retention")
+    if result is not None and report == "breakdown":
+        # The chosen fields first, then the metrics.
+        chosen = web.query.getlist("fields")
+        result = [{**{key: row[key] for key in chosen if key in row}, **row} for row in result]
+    shown = None if result is None or report in own_view else sections(result)
     journeys = journey_rows(result) if result is not None and report == "journey" else None
+    cohorts = retention_grid(result) if result is not None and report == "retention" else None
     return web.render(
         "reports/report.html", section="websites", site=site, view=view, tab="reports",
         report=report, title=REPORTS[report][0], about=REPORTS[report][1], result=result,
-        sections=shown, journeys=journeys, event_types=JOURNEY_EVENT_TYPES, failure=failure,
+        sections=shown, journeys=journeys, retention=cohorts, event_types=JOURNEY_EVENT_TYPES,
+        failure=failure,
         presets=period.PRESETS, form=web.query,
         models=attribution.MODELS, fields=breakdown.FIELDS, metrics=performance.METRICS,
         chosen_fields=web.query.getlist("fields"),
