@@ -8,7 +8,7 @@ import re
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.server_process import ServerProcess
 from tests.tracker.browser import Site, page_html
@@ -161,11 +161,18 @@ def test_phone_width_and_dark_mode(browser: Browser, dashboard_server: ServerPro
     context.close()
 
 
+def _reports(browser: Browser, server: ServerProcess,
+             tracked: dict[str, str]) -> tuple[BrowserContext, Page, str]:
+    """A logged-in desktop browser, its page, and the URL of the tracked site's reports."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = log_in(context, server)
+    return context, page, f"{server.base_url}/websites/{tracked['website_id']}/reports"
+
+
 def test_a_funnel_report(browser: Browser, dashboard_server: ServerProcess,
                          tracked: dict[str, str]) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = log_in(context, dashboard_server)
-    page.goto(f"{dashboard_server.base_url}/websites/{tracked['website_id']}/reports?range=today")
+    context, page, base = _reports(browser, dashboard_server, tracked)
+    page.goto(f"{base}?range=today")
     page.get_by_role("link", name="Funnel").click()
     page.get_by_label("Steps, one a line").fill("/web-home\n/web-about")
     page.get_by_role("button", name="Run report").click()
@@ -174,7 +181,6 @@ def test_a_funnel_report(browser: Browser, dashboard_server: ServerProcess,
     expect(counts).to_have_text(["1", "1"])
     screenshot(page, "funnel")
     # Every report answers its form (here with defaults) without an error.
-    base = f"{dashboard_server.base_url}/websites/{tracked['website_id']}/reports"
     for report, query in (("journey", ""), ("retention", ""), ("utm", ""),
                           ("goal", "&value=/web-about"), ("revenue", ""),
                           ("attribution", "&step=/web-about"), ("breakdown", "&fields=path"),
@@ -187,9 +193,7 @@ def test_a_funnel_report(browser: Browser, dashboard_server: ServerProcess,
 
 def test_a_journey_report_shows_each_journeys_steps(
         browser: Browser, dashboard_server: ServerProcess, tracked: dict[str, str]) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = log_in(context, dashboard_server)
-    base = f"{dashboard_server.base_url}/websites/{tracked['website_id']}/reports"
+    context, page, base = _reports(browser, dashboard_server, tracked)
     page.goto(f"{base}/journey?range=today")
     page.get_by_label("Hits").select_option(label="Page views only")
     page.get_by_role("button", name="Run report").click()
@@ -213,9 +217,7 @@ def test_a_journey_report_shows_each_journeys_steps(
 
 def test_retention_and_breakdown_views(
         browser: Browser, dashboard_server: ServerProcess, tracked: dict[str, str]) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = log_in(context, dashboard_server)
-    base = f"{dashboard_server.base_url}/websites/{tracked['website_id']}/reports"
+    context, page, base = _reports(browser, dashboard_server, tracked)
     page.goto(f"{base}/retention?range=today&run=1")
     grid = page.get_by_label("Retention").locator("table")
     expect(grid.locator("thead th").first).to_have_text("First visit")
