@@ -209,6 +209,12 @@ def test_value_metrics_filtered_by_their_value_match_grouping(loaded, kind, valu
         request = parse_request(website, params)
         assert linked.usable(events, request, also_allowed=(kind,))
         assert website_metrics(events, request) == website_metrics(grouped, request), params
+        # The expanded path table counts its visits and bounces from (visit, path) chains,
+        # under a search too.
+        for extra in ({}, {"search": "a"}):
+            expanded = parse_request(website, {**params, **extra})
+            assert (expanded_metrics(events, expanded)
+                    == expanded_metrics(grouped, expanded)), params
 
 
 def test_late_rows_relink_their_sessions(loaded):

@@ -25,8 +25,10 @@ from umami_server.queries.dimensions import (
 from umami_server.queries.errors import QueryError
 from umami_server.queries.filters import SUFFIXABLE_KEYS, Filter, override
 from umami_server.queries.linked import (
+    PATHS_IN_VISITS,
     SESSION_FILTERS,
     VALUE_LINKS,
+    Chains,
     counting_chains,
     first_in_window,
     linked_measures,
@@ -211,6 +213,20 @@ def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[s
     return [{**row, "y": int(row["y"])} for row in rows]
 
 
+def _expanded_chains(store: EventStore, request: AnalyticsRequest,
+                     metric: MetricType) -> Chains | None:
+    """The chains whose first rows count an expanded metric's measures per value, if any: a
+    visitor attribute's are its sessions' and visits'; a path's are the (session, path) and
+    (visit, path) chains, which any filter on the path keeps or drops whole."""
+    if metric.expanded_value is not None:
+        return None
+    if metric.name in SESSION_FILTERS:
+        return counting_chains(store, request, grouped_by_visitor_attribute=True)
+    if metric.name == "path" and usable(store, request, also_allowed=("path",)):
+        return PATHS_IN_VISITS
+    return None
+
+
 def expanded_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
     metric = metric_type(request.extra)
     limit, offset = paging_of(request.extra)
@@ -220,8 +236,7 @@ def expanded_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[
         value = metric.expanded_value
     names = {"name": value, **dict(metric.extra)}
     clauses = [*clauses, value != const("")]
-    chains = (counting_chains(store, request, grouped_by_visitor_attribute=True)
-              if metric.name in SESSION_FILTERS and metric.expanded_value is None else None)
+    chains = _expanded_chains(store, request, metric)
     if chains is not None:
         query = linked_measures(clauses, request.window.start, names, chains)
     else:
