@@ -53,6 +53,11 @@ def grouped(value: Any) -> str:
     return f"{int(value or 0):,}"
 
 
+def money(value: Any) -> str:
+    """An amount with two decimals and thousands separators: 1234.5 -> 1,234.50."""
+    return f"{float(value or 0):,.2f}"
+
+
 class Templates:
     def __init__(self) -> None:
         self.environment = Environment(
@@ -63,7 +68,7 @@ class Templates:
             lstrip_blocks=True,
         )
         self.environment.filters.update(compact=compact, duration=duration, when=when,
-                                        grouped=grouped)
+                                        grouped=grouped, money=money)
         digest = hashlib.sha256()
         for path in sorted(STATIC.rglob("*")):
             if path.is_file():

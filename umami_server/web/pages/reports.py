@@ -12,9 +12,9 @@ from starlette.routing import BaseRoute, Route
 from umami_server.api.transport import QUERY_TOO_LARGE, ApiError
 from umami_server.queries.reports import attribution, breakdown, performance
 from umami_server.storage.interface import QueryTooLarge
-from umami_server.web import period
+from umami_server.web import charts, period
 from umami_server.web.dashboard import Dashboard, PageError, WebRequest, api_message
-from umami_server.web.pages.analytics import View, _site
+from umami_server.web.pages.analytics import View, _site, change
 
 REPORTS: dict[str, tuple[str, str]] = {
     "funnel": ("Funnel", "How many visitors go through a sequence of pages or events."),
@@ -102,6 +102,37 @@ def retention_grid(result: list[dict[str, Any]]) -> dict[str, Any]:
         for cohort in cohorts.values()]}
 
 
+# The revenue answer's breakdowns, in the order shown, with their headings.
+REVENUE_TABLES = [("country", "Countries"), ("referrer", "Referrers"), ("channel", "Channels"),
+                  ("region", "Regions")]
+
+
+def revenue_view(result: dict[str, Any], view: View) -> dict[str, Any]:
+    """The revenue answer as summary cards against the previous period, a chart of revenue
+    per bucket, and each breakdown as a table with bars."""
+    total = result["total"]
+    before = total.get("comparison") or {}
+    cards = [{"label": label, "value": total.get(key, 0), "format": kind,
+              "change": change(total.get(key, 0), before.get(key, 0))}
+             for key, label, kind in (("sum", "Revenue", "money"), ("count", "Orders", "count"),
+                                      ("unique_count", "Customers", "count"),
+                                      ("average", "Average order", "money"),
+                                      ("arpu", "Revenue per visitor", "money"))]
+    buckets = view.period.buckets()
+    amounts = charts.fill(buckets, [{"x": point["t"], "y": point["y"]}
+                                    for point in result["chart"]])
+    chart = charts.bar_chart(buckets, [charts.Series("visitors", "Revenue", amounts)],
+                             view.period.unit, f"Revenue, {view.period.label}")
+    tables = []
+    for key, label in REVENUE_TABLES:
+        rows = result.get(key) or []
+        most = max((row["value"] for row in rows), default=0)
+        tables.append({"label": label, "rows": [
+            {"name": row["name"] or "(none)", "value": row["value"],
+             "percent": 100 * row["value"] / most if most else 0} for row in rows]})
+    return {"cards": cards, "chart": chart, "tables": tables}
+
+
 def _table(value: Any) -> dict[str, Any] | None:
     """A list of flat objects as a table: its columns and rows."""
     if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
@@ -172,7 +203,7 @@ def report_page(web: WebRequest) -> Response:
             failure = api_message(error)
         except QueryTooLarge:
             failure = QUERY_TOO_LARGE  # shown above the form, so a shorter range is one click
-    own_view = ("funnel", "journey", "retention")
+    own_view = ("funnel", "journey", "retention", "revenue")
     if result is not None and report == "breakdown":
         # The chosen fields first, then the metrics.
         chosen = web.query.getlist("fields")
@@ -180,10 +211,12 @@ def report_page(web: WebRequest) -> Response:
     shown = None if result is None or report in own_view else sections(result)
     journeys = journey_rows(result) if result is not None and report == "journey" else None
     cohorts = retention_grid(result) if result is not None and report == "retention" else None
+    earned = revenue_view(result, view) if result is not None and report == "revenue" else None
     return web.render(
         "reports/report.html", section="websites", site=site, view=view, tab="reports",
         report=report, title=REPORTS[report][0], about=REPORTS[report][1], result=result,
-        sections=shown, journeys=journeys, retention=cohorts, event_types=JOURNEY_EVENT_TYPES,
+        sections=shown, journeys=journeys, retention=cohorts, revenue=earned,
+        event_types=JOURNEY_EVENT_TYPES,
         failure=failure,
         presets=period.PRESETS, form=web.query,
         models=attribution.MODELS, fields=breakdown.FIELDS, metrics=performance.METRICS,
