@@ -1,5 +1,6 @@
 """Charts drawn on the server as SVG: grouped bars (views behind visitors) with a y axis of
-round numbers and a few x labels. No script is needed to see them."""
+round numbers and a few x labels. No script is needed to see them. Counts are whole numbers;
+a chart of measurements (web vitals) may be fractional."""
 
 from __future__ import annotations
 
@@ -17,18 +18,20 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 26
 class Series:
     name: str  # also the CSS class of its bars
     label: str
-    values: list[int]
+    values: list[float]
 
 
-def nice_ceiling(value: float) -> tuple[float, float]:
-    """A round top for the y axis and its step (1, 2 or 5 times a power of ten)."""
+def nice_ceiling(value: float, whole: bool = True) -> tuple[float, float]:
+    """A round top for the y axis and its step (1, 2 or 5 times a power of ten; at least 1
+    for `whole` numbers)."""
     if value <= 0:
         return 4, 1
     raw = value / 4
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    step = max(step, 1)
-    return step * math.ceil(value / step), step
+    if whole:
+        step = max(step, 1)
+    return step * math.ceil(value / step - 1e-9), step
 
 
 def _compact(number: float) -> str:
@@ -50,10 +53,15 @@ def tick_label(moment: datetime, unit: str) -> str:
     return moment.strftime("%Y")
 
 
-def bar_chart(buckets: list[datetime], series: list[Series], unit: str, title: str) -> Markup:
+def _amount(value: float, whole: bool) -> str:
+    return f"{value:,.0f}" if whole else f"{value:.3g}"
+
+
+def bar_chart(buckets: list[datetime], series: list[Series], unit: str, title: str,
+              whole: bool = True) -> Markup:
     """Overlapping bars per bucket: the first series widest, later ones drawn narrower on top."""
     count = max(len(buckets), 1)
-    top, step = nice_ceiling(max((max(s.values, default=0) for s in series), default=0))
+    top, step = nice_ceiling(max((max(s.values, default=0) for s in series), default=0), whole)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / count
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -65,7 +73,7 @@ def bar_chart(buckets: list[datetime], series: list[Series], unit: str, title: s
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
                      f'y2="{y:.1f}"/>')
         parts.append(f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" '
-                     f'text-anchor="end">{_compact(tick)}</text>')
+                     f'text-anchor="end">{_compact(tick) if whole else f"{tick:g}"}</text>')
         tick += step
     label_every = max(1, math.ceil(count / 8))
     for index, moment in enumerate(buckets):
@@ -80,7 +88,7 @@ def bar_chart(buckets: list[datetime], series: list[Series], unit: str, title: s
                 f'<rect class="{item.name}" x="{x + inset:.1f}" '
                 f'y="{TOP + plot_h - height:.1f}" width="{max(slot - 2 * inset, 1):.1f}" '
                 f'height="{height:.1f}" rx="2"><title>{escape(tick_label(moment, unit))}: '
-                f'{value} {escape(item.label.lower())}</title></rect>')
+                f'{_amount(value, whole)} {escape(item.label.lower())}</title></rect>')
         if index % label_every == 0:
             parts.append(f'<text class="axis" x="{x + slot / 2:.1f}" y="{HEIGHT - 8}" '
                          f'text-anchor="middle">{escape(tick_label(moment, unit))}</text>')
@@ -88,10 +96,10 @@ def bar_chart(buckets: list[datetime], series: list[Series], unit: str, title: s
     return Markup("".join(parts))
 
 
-def fill(buckets: list[datetime], points: list[dict[str, object]]) -> list[int]:
+def fill(buckets: list[datetime], points: list[dict[str, object]]) -> list[float]:
     """Series points ({x: label, y}) placed on the bucket list; missing buckets are zero."""
-    by_label: dict[str, int] = {}
+    by_label: dict[str, float] = {}
     for point in points:
         label = str(point["x"]).replace("T", " ").rstrip("Z")[:19]
-        by_label[label] = by_label.get(label, 0) + int(point["y"])  # type: ignore[call-overload]
+        by_label[label] = by_label.get(label, 0) + float(point["y"])  # type: ignore[arg-type]
     return [by_label.get(moment.strftime("%Y-%m-%d %H:%M:%S"), 0) for moment in buckets]

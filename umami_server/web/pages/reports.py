@@ -133,6 +133,57 @@ def revenue_view(result: dict[str, Any], view: View) -> dict[str, Any]:
     return {"cards": cards, "chart": chart, "tables": tables}
 
 
+# Web vitals: name, unit, and the p75 bounds of "good" and "needs improvement" that web.dev
+# publishes for them (above the second bound: poor).
+VITALS = {
+    "lcp": ("Largest contentful paint", "ms", 2500, 4000),
+    "inp": ("Interaction to next paint", "ms", 200, 500),
+    "cls": ("Cumulative layout shift", "", 0.1, 0.25),
+    "fcp": ("First contentful paint", "ms", 1800, 3000),
+    "ttfb": ("Time to first byte", "ms", 800, 1800),
+}
+PERFORMANCE_TABLES = [("pages", "Pages"), ("pageTitles", "Page titles"),
+                      ("devices", "Devices"), ("browsers", "Browsers")]
+PERFORMANCE_ROWS = 20
+
+
+def vital_text(metric: str, value: float) -> str:
+    """A measurement as people read it: 850 ms, 2.3 s, or a layout shift of 0.12."""
+    if VITALS[metric][1] != "ms":
+        return f"{value:.2f}"
+    return f"{value:.0f} ms" if value < 1000 else f"{value / 1000:.1f} s"
+
+
+def vital_rating(metric: str, value: float) -> str:
+    _, _, good, fair = VITALS[metric]
+    return "good" if value <= good else "fair" if value <= fair else "poor"
+
+
+def performance_view(result: dict[str, Any], view: View, metric: str) -> dict[str, Any]:
+    """The performance answer as a card per web vital (its p75 and rating), a chart of the
+    chosen vital's p75 per bucket, and its p75 per page, title, device and browser."""
+    summary = result["summary"]
+    cards = [{"metric": name, "label": VITALS[name][0],
+              "value": vital_text(name, summary[name]["p75"]),
+              "rating": vital_rating(name, summary[name]["p75"])} for name in VITALS]
+    buckets = view.period.buckets()
+    values = charts.fill(buckets, [{"x": point["t"], "y": point["p75"]}
+                                   for point in result["chart"]])
+    chart = charts.bar_chart(buckets, [charts.Series("visitors", f"{metric.upper()} p75",
+                                                     values)],
+                             view.period.unit, f"{VITALS[metric][0]} (p75), {view.period.label}",
+                             whole=False)
+    tables = []
+    for key, label in PERFORMANCE_TABLES:
+        rows = (result.get(key) or [])[:PERFORMANCE_ROWS]
+        worst = max((row["p75"] for row in rows), default=0)
+        tables.append({"label": label, "rows": [
+            {"name": row["name"] or "(none)", "value": vital_text(metric, row["p75"]),
+             "rating": vital_rating(metric, row["p75"]), "count": row["count"],
+             "percent": 100 * row["p75"] / worst if worst else 0} for row in rows]})
+    return {"cards": cards, "chart": chart, "tables": tables, "count": summary["count"]}
+
+
 def _table(value: Any) -> dict[str, Any] | None:
     """A list of flat objects as a table: its columns and rows."""
     if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
@@ -203,7 +254,7 @@ def report_page(web: WebRequest) -> Response:
             failure = api_message(error)
         except QueryTooLarge:
             failure = QUERY_TOO_LARGE  # shown above the form, so a shorter range is one click
-    own_view = ("funnel", "journey", "retention", "revenue")
+    own_view = ("funnel", "journey", "retention", "revenue", "performance")
     if result is not None and report == "breakdown":
         # The chosen fields first, then the metrics.
         chosen = web.query.getlist("fields")
@@ -212,10 +263,12 @@ def report_page(web: WebRequest) -> Response:
     journeys = journey_rows(result) if result is not None and report == "journey" else None
     cohorts = retention_grid(result) if result is not None and report == "retention" else None
     earned = revenue_view(result, view) if result is not None and report == "revenue" else None
+    vitals = (performance_view(result, view, web.query.get("metric") or "lcp")
+              if result is not None and report == "performance" else None)
     return web.render(
         "reports/report.html", section="websites", site=site, view=view, tab="reports",
         report=report, title=REPORTS[report][0], about=REPORTS[report][1], result=result,
-        sections=shown, journeys=journeys, retention=cohorts, revenue=earned,
+        sections=shown, journeys=journeys, retention=cohorts, revenue=earned, vitals=vitals,
         event_types=JOURNEY_EVENT_TYPES,
         failure=failure,
         presets=period.PRESETS, form=web.query,
