@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from umami_server.web.pages.reports import journey_rows, retention_grid
+from umami_server.web.pages.reports import (
+    heading,
+    journey_rows,
+    ranked,
+    retention_grid,
+    sections,
+)
 
 
 def test_journeys_that_read_the_same_are_one_row():
@@ -39,3 +45,23 @@ def test_retention_is_a_grid_of_cohorts_by_day():
             {"visitors": 2, "percentage": 100.0}, {"visitors": 1, "percentage": 50.0}, None]},
     ]}
     assert retention_grid([]) == {"days": [], "cohorts": []}
+
+
+def test_answer_keys_read_as_headings():
+    assert heading("utm_source") == "UTM source"
+    assert heading("paidAds") == "Paid ads"
+    assert heading("referrer") == "Referrer"
+
+
+def test_names_with_one_number_each_are_ranked_with_bars():
+    attribution = {"referrer": [{"name": "google.com", "value": 8}, {"name": "", "value": 2}],
+                   "total": {"pageviews": 1234, "visitors": 10}}
+    found = sections(attribution)
+    assert [section["title"] for section in found] == ["Referrer", "Total"]
+    assert found[1]["props"] == {"Pageviews": "1,234", "Visitors": "10"}
+    assert ranked(found[0]) == {"label": "Referrer", "value_label": "Value", "rows": [
+        {"name": "google.com", "shown": "8", "percent": 100.0},
+        {"name": "(none)", "shown": "2", "percent": 25.0}]}
+    assert ranked(found[1]) is None
+    # More than one number per row stays a plain table.
+    assert ranked(sections([{"name": "a", "p50": 1.5, "p75": 2.0}])[0]) is None

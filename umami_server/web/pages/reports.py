@@ -3,6 +3,7 @@ its result, computed by the same handler as `POST /api/reports/<type>`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -195,26 +196,57 @@ def _table(value: Any) -> dict[str, Any] | None:
     return None
 
 
-def sections(result: Any) -> list[dict[str, Any]]:
+def heading(key: str) -> str:
+    """An answer's key as a heading: utm_source -> UTM source, paidAds -> Paid ads."""
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", key).replace("_", " ").split()
+    words = [word.upper() if word.lower() in ("utm", "url") else word.lower() for word in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _shown(value: Any) -> Any:
+    """Numbers as people read them: 1,234 and 152.60."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+
+
+def sections(result: Any, title: str = "Result") -> list[dict[str, Any]]:
     """Any report answer as titled tables and key/value lists, for the generic view."""
     if _table(result):
-        return [{"title": "Result", "table": _table(result)}]
+        return [{"title": title, "table": _table(result)}]
     if isinstance(result, dict):
         shown: list[dict[str, Any]] = []
-        scalars = {key: value for key, value in result.items()
+        scalars = {heading(key): _shown(value) for key, value in result.items()
                    if not isinstance(value, dict | list)}
         if scalars:
-            shown.append({"title": "Summary", "props": scalars})
+            shown.append({"title": "Summary" if title == "Result" else title, "props": scalars})
         for key, value in result.items():
             if _table(value):
-                shown.append({"title": key, "table": _table(value)})
+                shown.append({"title": heading(key), "table": _table(value)})
             elif isinstance(value, dict):
-                shown += [{**section, "title": f"{key} · {section['title']}"}
-                          for section in sections(value)]
+                shown += sections(value, heading(key))
             elif isinstance(value, list) and value:
-                shown.append({"title": key, "props": {str(i): v for i, v in enumerate(value)}})
+                shown.append({"title": heading(key),
+                              "props": {str(i): v for i, v in enumerate(value)}})
         return shown
-    return [{"title": "Result", "props": {"value": result}}]
+    return [{"title": title, "props": {"value": result}}]
+
+
+def ranked(section: dict[str, Any]) -> dict[str, Any] | None:
+    """A table of names with one number each (counts per source, say) as rows with bars."""
+    table = section.get("table")
+    if not table or len(table["columns"]) != 2:
+        return None
+    name, number = table["columns"]
+    values = [row.get(number) for row in table["rows"]]
+    if not all(isinstance(value, int | float) and not isinstance(value, bool)
+               for value in values):
+        return None
+    most = max(values, default=0)
+    return {"label": section["title"], "value_label": heading(number), "rows": [
+        {"name": row.get(name) or "(none)", "shown": _shown(row[number]),
+         "percent": 100 * row[number] / most if most else 0} for row in table["rows"]]}
 
 
 def reports_index(web: WebRequest) -> Response:
@@ -259,7 +291,10 @@ def report_page(web: WebRequest) -> Response:
         # The chosen fields first, then the metrics.
         chosen = web.query.getlist("fields")
         result = [{**{key: row[key] for key in chosen if key in row}, **row} for row in result]
-    shown = None if result is None or report in own_view else sections(result)
+    generic = [] if result is None or report in own_view else sections(result)
+    # Names with one number each go side by side as bar tables; the rest as they are.
+    ranks = [found for found in map(ranked, generic) if found is not None]
+    shown = [section for section in generic if ranked(section) is None]
     journeys = journey_rows(result) if result is not None and report == "journey" else None
     cohorts = retention_grid(result) if result is not None and report == "retention" else None
     earned = revenue_view(result, view) if result is not None and report == "revenue" else None
@@ -268,9 +303,8 @@ def report_page(web: WebRequest) -> Response:
     return web.render(
         "reports/report.html", section="websites", site=site, view=view, tab="reports",
         report=report, title=REPORTS[report][0], about=REPORTS[report][1], result=result,
-        sections=shown, journeys=journeys, retention=cohorts, revenue=earned, vitals=vitals,
-        event_types=JOURNEY_EVENT_TYPES,
-        failure=failure,
+        sections=shown, ranks=ranks, journeys=journeys, retention=cohorts, revenue=earned,
+        vitals=vitals, event_types=JOURNEY_EVENT_TYPES, failure=failure,
         presets=period.PRESETS, form=web.query,
         models=attribution.MODELS, fields=breakdown.FIELDS, metrics=performance.METRICS,
         chosen_fields=web.query.getlist("fields"),
