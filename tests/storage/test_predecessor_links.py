@@ -178,7 +178,7 @@ def test_stats_metrics_and_sessions_match_grouping(loaded, filters):
         request = parse_request(website, params)
         assert website_stats(events, request) == website_stats(grouped, request), params
         for kind in ("browser", "country", "path", "referrer", "domain", "title", "hostname",
-                     "entry", "channel"):
+                     "entry", "exit", "channel"):
             typed = parse_request(website, {**params, "type": kind})
             assert website_metrics(events, typed) == website_metrics(grouped, typed), params
             assert expanded_metrics(events, typed) == expanded_metrics(grouped, typed), params
@@ -462,7 +462,7 @@ def test_one_path_filter_matches_grouping(loaded, steady, filters):
             assert website_stats(events, request) == website_stats(grouped, request), params
             hourly = parse_request(website, {**params, "unit": "hour"})
             assert website_pageviews(events, hourly) == website_pageviews(grouped, hourly)
-            for kind in ("browser", "country"):
+            for kind in ("browser", "country", "entry", "exit"):
                 typed = parse_request(website, {**params, "type": kind})
                 assert website_metrics(events, typed) == website_metrics(grouped, typed), params
                 assert expanded_metrics(events, typed) == expanded_metrics(grouped, typed)
