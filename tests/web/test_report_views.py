@@ -60,8 +60,8 @@ def test_names_with_one_number_each_are_ranked_with_bars():
     assert [section["title"] for section in found] == ["Referrer", "Total"]
     assert found[1]["props"] == {"Pageviews": "1,234", "Visitors": "10"}
     assert ranked(found[0]) == {"label": "Referrer", "value_label": "Value", "rows": [
-        {"name": "google.com", "shown": "8", "percent": 100.0},
-        {"name": "(none)", "shown": "2", "percent": 25.0}]}
+        {"name": "google.com", "value": 8, "shown": "8", "percent": 100.0},
+        {"name": "(none)", "value": 2, "shown": "2", "percent": 25.0}]}
     assert ranked(found[1]) is None
     # More than one number per row stays a plain table.
     assert ranked(sections([{"name": "a", "p50": 1.5, "p75": 2.0}])[0]) is None

@@ -68,6 +68,12 @@ def _parameters(report: str, query: Mapping[str, str]) -> dict[str, Any]:
     return {}
 
 
+def _bars(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The rows with `percent`, their `key` against the largest: the width of their bar."""
+    most = max((item[key] for item in items), default=0)
+    return [{**item, "percent": 100 * item[key] / most if most else 0} for item in items]
+
+
 # The journey form's `hits`: all, or one event type (the API's `eventType` parameter).
 JOURNEY_EVENT_TYPES = [("", "Page views and events"), ("1", "Page views only"),
                        ("2", "Events only")]
@@ -82,10 +88,8 @@ def journey_rows(result: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in result:
         steps = tuple(label for label in row["items"] if label is not None)
         visits[steps] = visits.get(steps, 0) + row["count"]
-    most = max(visits.values(), default=0)
     ordered = sorted(visits.items(), key=lambda item: -item[1])  # stable: ties keep API order
-    return [{"steps": list(steps), "count": count, "percent": 100 * count / most}
-            for steps, count in ordered]
+    return _bars([{"steps": list(steps), "count": count} for steps, count in ordered], "count")
 
 
 def retention_grid(result: list[dict[str, Any]]) -> dict[str, Any]:
@@ -126,11 +130,9 @@ def revenue_view(result: dict[str, Any], view: View) -> dict[str, Any]:
                              view.period.unit, f"Revenue, {view.period.label}")
     tables = []
     for key, label in REVENUE_TABLES:
-        rows = result.get(key) or []
-        most = max((row["value"] for row in rows), default=0)
-        tables.append({"label": label, "rows": [
-            {"name": row["name"] or "(none)", "value": row["value"],
-             "percent": 100 * row["value"] / most if most else 0} for row in rows]})
+        tables.append({"label": label, "rows": _bars([
+            {"name": row["name"] or "(none)", "value": row["value"]}
+            for row in result.get(key) or []], "value")})
     return {"cards": cards, "chart": chart, "tables": tables}
 
 
@@ -176,12 +178,11 @@ def performance_view(result: dict[str, Any], view: View, metric: str) -> dict[st
                              whole=False)
     tables = []
     for key, label in PERFORMANCE_TABLES:
-        rows = (result.get(key) or [])[:PERFORMANCE_ROWS]
-        worst = max((row["p75"] for row in rows), default=0)
-        tables.append({"label": label, "rows": [
-            {"name": row["name"] or "(none)", "value": vital_text(metric, row["p75"]),
-             "rating": vital_rating(metric, row["p75"]), "count": row["count"],
-             "percent": 100 * row["p75"] / worst if worst else 0} for row in rows]})
+        tables.append({"label": label, "rows": _bars([
+            {"name": row["name"] or "(none)", "p75": row["p75"],
+             "value": vital_text(metric, row["p75"]), "rating": vital_rating(metric, row["p75"]),
+             "count": row["count"]} for row in (result.get(key) or [])[:PERFORMANCE_ROWS]],
+            "p75")})
     return {"cards": cards, "chart": chart, "tables": tables, "count": summary["count"]}
 
 
@@ -243,10 +244,9 @@ def ranked(section: dict[str, Any]) -> dict[str, Any] | None:
     if not all(isinstance(value, int | float) and not isinstance(value, bool)
                for value in values):
         return None
-    most = max(values, default=0)
-    return {"label": section["title"], "value_label": heading(number), "rows": [
-        {"name": row.get(name) or "(none)", "shown": _shown(row[number]),
-         "percent": 100 * row[number] / most if most else 0} for row in table["rows"]]}
+    return {"label": section["title"], "value_label": heading(number), "rows": _bars([
+        {"name": row.get(name) or "(none)", "value": row[number], "shown": _shown(row[number])}
+        for row in table["rows"]], "value")}
 
 
 def reports_index(web: WebRequest) -> Response:
