@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Select
 
 from umami_server.queries.dimensions import (
     CHANNEL_INPUTS,
@@ -31,11 +31,12 @@ from umami_server.queries.linked import (
     Chains,
     counting_chains,
     first_in_window,
+    has_links,
     linked_measures,
     usable,
 )
 from umami_server.queries.measures import as_numbers, per_visit, visit_measures
-from umami_server.queries.render import fetch, first_by, last_by
+from umami_server.queries.render import fetch, first_by, first_by_seq, last_by, last_by_seq
 from umami_server.queries.request import MAX_LIMIT, AnalyticsRequest, integer
 from umami_server.queries.rows import Rows, conditions
 from umami_server.storage.interface import EventStore
@@ -127,11 +128,15 @@ def _with_search(request: AnalyticsRequest, metric: MetricType) -> AnalyticsRequ
     return request
 
 
-def _visit_paths(request: AnalyticsRequest, position: str) -> Any:
+def _visit_paths(store: EventStore, request: AnalyticsRequest, position: str) -> Any:
     """Entry or exit path of every visit in the window, over traffic rows, ignoring filters."""
-    pick = first_by if position == "first" else last_by
+    if has_links(store):  # rows know their place in the visit: a cheaper ordering key
+        pick = first_by_seq if position == "first" else last_by_seq
+        path = pick(E.url_path, E.created_at, E.visit_seq)
+    else:
+        path = (first_by if position == "first" else last_by)(E.url_path, E.created_at)
     return (
-        select(E.visit_id.label("visit_id"), pick(E.url_path, E.created_at).label("path"))
+        select(E.visit_id.label("visit_id"), path.label("path"))
         .where(*conditions(request, filters=False, exclude_bounce=False))
         .group_by(E.visit_id)
         .subquery("visit_path")
@@ -164,7 +169,7 @@ def _counted(store: EventStore, request: AnalyticsRequest, metric: MetricType,
         value = E.url_path
         clauses.append(E.prev_in_visit_at < request.window.start)
     elif metric.visit_position:
-        paths = _visit_paths(request, metric.visit_position)
+        paths = _visit_paths(store, request, metric.visit_position)
         source = source.join(paths, paths.c.visit_id == E.visit_id)
         value = func.coalesce(paths.c.path, const(""))
     if metric.name == "channel":
@@ -195,10 +200,30 @@ def _visitors_per_value(store: EventStore, request: AnalyticsRequest,
     return func.count(func.distinct(E.session_id))
 
 
+def _exit_visitors(store: EventStore, request: AnalyticsRequest, metric: MetricType
+                   ) -> Select[Any] | None:
+    """Visitors per exit path in one grouping by visit, when the filters keep whole sessions
+    (a visit's last row among the kept rows is then its last row): no join back to the rows."""
+    if metric.visit_position != "last" or metric.extra or not usable(store, request):
+        return None
+    visits = (select(func.any_value(E.session_id).label("session_id"),
+                     last_by_seq(E.url_path, E.created_at, E.visit_seq).label("path"))
+              .where(*conditions(request, kind=metric.rows))
+              .group_by(E.visit_id).subquery("visit_exit"))
+    y = func.count(func.distinct(visits.c.session_id))
+    return (select(visits.c.path.label("x"), y.label("y"))
+            .where(visits.c.path != const("")).group_by(visits.c.path)
+            .order_by(y.desc(), visits.c.path))
+
+
 def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
     metric = metric_type(request.extra)
     limit, offset = paging_of(request.extra)
     request = _with_search(request, metric)
+    exits = _exit_visitors(store, request, metric)
+    if exits is not None:
+        rows = fetch(store, exits.limit(limit).offset(offset))
+        return [{**row, "y": int(row["y"])} for row in rows]
     value, clauses, source = _counted(store, request, metric, visitors_only=True)
     x = value.label("x")
     extras = [expression.label(name) for name, expression in metric.extra]

@@ -63,6 +63,50 @@ class last_by(FunctionElement[Any]):  # noqa: N801
     inherit_cache = True
 
 
+class first_by_seq(FunctionElement[Any]):  # noqa: N801
+    """first_by(value, time) where rows carry their position in the visit (`seq`, storage
+    order among equal times): the same row, found with one integer key."""
+
+    type = NullType()
+    inherit_cache = True
+
+
+class last_by_seq(FunctionElement[Any]):  # noqa: N801
+    """last_by(value, time) where rows carry their position in the visit: the same row (ties:
+    the one stored first), found with one integer key."""
+
+    type = NullType()
+    inherit_cache = True
+
+
+# Room for positions below the microseconds of a time in one HUGEINT key.
+_POSITIONS = 2**32
+
+
+@compiles(first_by_seq, "duckdb")
+def _first_by_seq_duckdb(element: first_by_seq, compiler: Any, **kw: Any) -> str:
+    value, moment, seq = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"arg_min({value}, epoch_us({moment})::HUGEINT * {_POSITIONS} + {seq})"
+
+
+@compiles(last_by_seq, "duckdb")
+def _last_by_seq_duckdb(element: last_by_seq, compiler: Any, **kw: Any) -> str:
+    value, moment, seq = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"arg_max({value}, epoch_us({moment})::HUGEINT * {_POSITIONS} - {seq})"
+
+
+@compiles(first_by_seq)
+def _first_by_seq_postgresql(element: first_by_seq, compiler: Any, **kw: Any) -> str:
+    value, moment, seq = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(array_agg({value} ORDER BY {moment}, {seq}))[1]"
+
+
+@compiles(last_by_seq)
+def _last_by_seq_postgresql(element: last_by_seq, compiler: Any, **kw: Any) -> str:
+    value, moment, seq = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(array_agg({value} ORDER BY {moment} DESC, {seq}))[1]"
+
+
 @compiles(first_by, "duckdb")
 def _first_by_duckdb(element: first_by, compiler: Any, **kw: Any) -> str:
     value, key = list(element.clauses)
