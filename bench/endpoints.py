@@ -4,7 +4,8 @@ report benchmark (`--keep DIR`): p50 of 5 calls after two warm-ups, over the las
     python bench/endpoints.py DIR/events-10000000 "metrics/expanded?type=path,stats"
 
 Each item is a path under /api/websites/<id>/ with its own query string. For a before/after
-pair, run it again with `PYTHONPATH` set to the other tree (the server is a subprocess).
+pair, run it again from the other tree's directory with `PYTHONPATH` set to that tree: the
+server is a `python -m` subprocess, which puts its working directory first on the path.
 """
 
 from __future__ import annotations
