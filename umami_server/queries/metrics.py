@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import (
     CHANNEL_INPUTS,
@@ -35,7 +35,7 @@ from umami_server.queries.linked import (
     linked_measures,
     usable,
 )
-from umami_server.queries.measures import as_numbers, per_visit, visit_measures
+from umami_server.queries.measures import as_numbers, per_visit, visit_measures, whole_seconds
 from umami_server.queries.render import fetch, first_by, first_by_seq, last_by, last_by_seq
 from umami_server.queries.request import MAX_LIMIT, AnalyticsRequest, integer
 from umami_server.queries.rows import Rows, conditions
@@ -200,30 +200,32 @@ def _visitors_per_value(store: EventStore, request: AnalyticsRequest,
     return func.count(func.distinct(E.session_id))
 
 
-def _exit_visitors(store: EventStore, request: AnalyticsRequest, metric: MetricType
-                   ) -> Select[Any] | None:
-    """Visitors per exit path in one grouping by visit, when the filters keep whole sessions
-    (a visit's last row among the kept rows is then its last row): no join back to the rows."""
+def _exit_visits(store: EventStore, request: AnalyticsRequest, metric: MetricType) -> Any:
+    """Each visit's exit path (`name`), session, rows and seconds in one grouping by visit, when
+    the filters keep whole sessions (a visit's last kept row is then its last row): no join back
+    to the rows. None otherwise."""
     if metric.visit_position != "last" or metric.extra or not usable(store, request):
         return None
-    visits = (select(func.any_value(E.session_id).label("session_id"),
-                     last_by_seq(E.url_path, E.created_at, E.visit_seq).label("path"))
-              .where(*conditions(request, kind=metric.rows))
-              .group_by(E.visit_id).subquery("visit_exit"))
-    y = func.count(func.distinct(visits.c.session_id))
-    return (select(visits.c.path.label("x"), y.label("y"))
-            .where(visits.c.path != const("")).group_by(visits.c.path)
-            .order_by(y.desc(), visits.c.path))
+    return (select(E.visit_id.label("visit_id"), func.any_value(E.session_id).label("session_id"),
+                   last_by_seq(E.url_path, E.created_at, E.visit_seq).label("name"),
+                   func.count().label("rows"),
+                   (whole_seconds(func.max(E.created_at)) - whole_seconds(func.min(E.created_at)))
+                   .label("seconds"))
+            .where(*conditions(request, kind=metric.rows))
+            .group_by(E.visit_id).subquery("visit_exit"))
 
 
 def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
     metric = metric_type(request.extra)
     limit, offset = paging_of(request.extra)
     request = _with_search(request, metric)
-    exits = _exit_visitors(store, request, metric)
+    exits = _exit_visits(store, request, metric)
     if exits is not None:
-        rows = fetch(store, exits.limit(limit).offset(offset))
-        return [{**row, "y": int(row["y"])} for row in rows]
+        y = func.count(func.distinct(exits.c.session_id))
+        query = (select(exits.c.name.label("x"), y.label("y"))
+                 .where(exits.c.name != const("")).group_by(exits.c.name)
+                 .order_by(y.desc(), exits.c.name).limit(limit).offset(offset))
+        return [{**row, "y": int(row["y"])} for row in fetch(store, query)]
     value, clauses, source = _counted(store, request, metric, visitors_only=True)
     x = value.label("x")
     extras = [expression.label(name) for name, expression in metric.extra]
@@ -262,8 +264,11 @@ def expanded_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[
     names = {"name": value, **dict(metric.extra)}
     clauses = [*clauses, value != const("")]
     chains = _expanded_chains(store, request, metric)
+    exits = _exit_visits(store, request, metric)
     if chains is not None:
         query = linked_measures(clauses, request.window.start, names, chains)
+    elif exits is not None:
+        query = visit_measures(exits, ("name",)).where(exits.c.name != const(""))
     else:
         query = visit_measures(per_visit(clauses, names, source=source), tuple(names))
     columns = query.selected_columns
