@@ -128,15 +128,18 @@ def _with_search(request: AnalyticsRequest, metric: MetricType) -> AnalyticsRequ
     return request
 
 
-def _visit_paths(store: EventStore, request: AnalyticsRequest, position: str) -> Any:
-    """Entry or exit path of every visit in the window, over traffic rows, ignoring filters."""
+def _path_at(store: EventStore, position: str) -> ColumnElement[Any]:
+    """The path of a visit's first or last row, as an aggregate over the visit's rows."""
     if has_links(store):  # rows know their place in the visit: a cheaper ordering key
         pick = first_by_seq if position == "first" else last_by_seq
-        path = pick(E.url_path, E.created_at, E.visit_seq)
-    else:
-        path = (first_by if position == "first" else last_by)(E.url_path, E.created_at)
+        return pick(E.url_path, E.created_at, E.visit_seq)
+    return (first_by if position == "first" else last_by)(E.url_path, E.created_at)
+
+
+def _visit_paths(store: EventStore, request: AnalyticsRequest, position: str) -> Any:
+    """Entry or exit path of every visit in the window, over traffic rows, ignoring filters."""
     return (
-        select(E.visit_id.label("visit_id"), path.label("path"))
+        select(E.visit_id.label("visit_id"), _path_at(store, position).label("path"))
         .where(*conditions(request, filters=False, exclude_bounce=False))
         .group_by(E.visit_id)
         .subquery("visit_path")
@@ -207,7 +210,7 @@ def _exit_visits(store: EventStore, request: AnalyticsRequest, metric: MetricTyp
     if metric.visit_position != "last" or metric.extra or not usable(store, request):
         return None
     return (select(E.visit_id.label("visit_id"), func.any_value(E.session_id).label("session_id"),
-                   last_by_seq(E.url_path, E.created_at, E.visit_seq).label("name"),
+                   _path_at(store, "last").label("name"),
                    func.count().label("rows"),
                    (whole_seconds(func.max(E.created_at)) - whole_seconds(func.min(E.created_at)))
                    .label("seconds"))
