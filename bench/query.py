@@ -33,11 +33,13 @@ from tests.server_process import ServerProcess
 
 WHERE = ("website_id = $site AND created_at BETWEEN $start AND $end "
          "AND event_type NOT IN (2, 5)")
-VISITS = (f"SELECT session_id, visit_id, count(*) AS c, "
+# Rows per visit (and per {keys}, ending with a comma when given) with their duration.
+VISITS = (f"SELECT {{keys}}session_id, visit_id, count(*) AS c, "
           f"epoch(max(created_at)) - epoch(min(created_at)) AS t FROM website_event "
-          f"WHERE {WHERE} {{extra}} GROUP BY session_id, visit_id")
-STATS_SQL = ("SELECT sum(c), count(DISTINCT session_id), count(DISTINCT visit_id), "
-             "count(*) FILTER (c = 1), sum(floor(t)) FROM (" + VISITS + ")")
+          f"WHERE {WHERE} {{extra}} GROUP BY {{keys}}session_id, visit_id")
+MEASURES = ("sum(c), count(DISTINCT session_id), count(DISTINCT visit_id), "
+            "count(*) FILTER (c = 1), sum(floor(t))")
+STATS_SQL = f"SELECT {MEASURES} FROM (" + VISITS.replace("{keys}", "") + ")"
 
 # (label, path, query parameters, equivalent SQL)
 CASES = [
@@ -62,6 +64,13 @@ CASES = [
     ("metrics type=path path=/pricing", "metrics", {"type": "path", "path": "/pricing"},
      f"SELECT url_path, count(DISTINCT session_id) AS y FROM website_event WHERE {WHERE} "
      f"AND url_path = '/pricing' GROUP BY url_path ORDER BY y DESC LIMIT 500"),
+    ("metrics type=exit", "metrics", {"type": "exit"},
+     f"SELECT path, count(DISTINCT session_id) AS y FROM (SELECT any_value(session_id) "
+     f"AS session_id, arg_max(url_path, created_at) AS path FROM website_event WHERE {WHERE} "
+     f"GROUP BY visit_id) GROUP BY path ORDER BY y DESC LIMIT 500"),
+    ("metrics/expanded type=path (the full pages table)", "metrics/expanded", {"type": "path"},
+     f"SELECT url_path, {MEASURES} FROM ({VISITS.format(keys='url_path, ', extra='')}) "
+     f"GROUP BY url_path ORDER BY 3 DESC LIMIT 500"),
 ]
 
 
