@@ -1,7 +1,8 @@
-"""How the dashboard lays out report answers it shows in views of their own."""
+"""How the dashboard lays out report answers and changes against the previous period."""
 
 from __future__ import annotations
 
+from umami_server.web.pages.analytics import change
 from umami_server.web.pages.reports import (
     heading,
     journey_rows,
@@ -65,3 +66,13 @@ def test_names_with_one_number_each_are_ranked_with_bars():
     assert ranked(found[1]) is None
     # More than one number per row stays a plain table.
     assert ranked(sections([{"name": "a", "p50": 1.5, "p75": 2.0}])[0]) is None
+
+
+def test_changes_against_the_previous_period():
+    assert change(120, 100) == {"text": "▲ 20%", "css": "up"}
+    assert change(80, 100) == {"text": "▼ 20%", "css": "down"}
+    assert change(80, 100, inverse=True) == {"text": "▼ 20%", "css": "up"}
+    assert change(100, 0) == {"text": "", "css": "flat"}
+    # From a nearly empty period: no seven-digit percentage.
+    assert change(82_246, 1) == {"text": "▲ >999%", "css": "up"}
+    assert change(1_099, 100) == {"text": "▲ 999%", "css": "up"}

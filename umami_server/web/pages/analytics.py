@@ -210,7 +210,9 @@ def change(current: float, previous: float, inverse: bool = False) -> dict[str, 
     good = percent < 0 if inverse else percent > 0
     css = "flat" if round(percent) == 0 else ("up" if good else "down")
     arrow = "▲" if percent > 0 else ("▼" if percent < 0 else "")
-    return {"text": f"{arrow} {abs(percent):.0f}%", "css": css}
+    # From a nearly empty period the exact figure (say 8,224,600%) says no more than this.
+    shown = ">999%" if abs(percent) >= 1000 else f"{abs(percent):.0f}%"
+    return {"text": f"{arrow} {shown}", "css": css}
 
 
 def stat_cards(numbers: dict[str, Any]) -> list[dict[str, Any]]:
