@@ -14,12 +14,11 @@ import httpx
 import pytest
 
 from tests.server_process import ServerProcess
-from tests.web.conftest import logged_in_client
+from tests.web.conftest import api_token, logged_in_client
 from umami_server.demo import write_demo
 from umami_server.storage.embedded.store import ANALYTICS_FILE, METADATA_FILE
 from umami_server.storage.metadata_store import MetadataStore
 
-PASSWORD = "admin-password-for-tests"
 NOW = datetime.now(UTC)
 WINDOW = {"startDate": int((NOW - timedelta(days=30)).timestamp() * 1000),
           "endDate": int(NOW.timestamp() * 1000)}
@@ -43,20 +42,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return data_dir, website
 
 
-def _client(server: ServerProcess) -> httpx.Client:
-    login = httpx.post(f"{server.base_url}/api/auth/login",
-                       json={"username": "admin", "password": PASSWORD}, timeout=20)
-    return httpx.Client(base_url=server.base_url, timeout=60,
-                        headers={"Authorization": f"Bearer {login.json()['token']}"})
-
-
 def _answers(demo: tuple[Path, str], memory_limit: str) -> list[httpx.Response]:
     """The reports' answers from a server under `memory_limit`, then its report page's and
     a management call's."""
     data_dir, website = demo
     server = ServerProcess(data_dir, {"DUCKDB_MEMORY_LIMIT": memory_limit}).start()
     try:
-        with _client(server) as client:
+        with httpx.Client(base_url=server.base_url, timeout=60, headers={
+                "Authorization": f"Bearer {api_token(server)}"}) as client:
             found = [client.post(f"/api/reports/{report}", json={
                 "websiteId": website, "type": report, "filters": filters,
                 "parameters": {**WINDOW, **parameters}}) for report, parameters, filters

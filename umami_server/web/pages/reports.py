@@ -291,10 +291,15 @@ def report_page(web: WebRequest) -> Response:
         # The chosen fields first, then the metrics.
         chosen = web.query.getlist("fields")
         result = [{**{key: row[key] for key in chosen if key in row}, **row} for row in result]
-    generic = [] if result is None or report in own_view else sections(result)
     # Names with one number each go side by side as bar tables; the rest as they are.
-    ranks = [found for found in map(ranked, generic) if found is not None]
-    shown = [section for section in generic if ranked(section) is None]
+    ranks: list[dict[str, Any]] = []
+    shown: list[dict[str, Any]] = []
+    for section in [] if result is None or report in own_view else sections(result):
+        as_bars = ranked(section)
+        if as_bars is None:
+            shown.append(section)
+        else:
+            ranks.append(as_bars)
     journeys = journey_rows(result) if result is not None and report == "journey" else None
     cohorts = retention_grid(result) if result is not None and report == "retention" else None
     earned = revenue_view(result, view) if result is not None and report == "revenue" else None
