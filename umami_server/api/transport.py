@@ -142,7 +142,8 @@ def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable
         if request.method == "OPTIONS":
             allow = ", ".join(sorted({*methods, "OPTIONS"}))
             return Response(status_code=204, headers={"allow": allow})
-        endpoint = methods[request.method]
+        # Starlette routes every GET for HEAD too; HEAD answers as GET (the server drops the body).
+        endpoint = methods["GET" if request.method == "HEAD" else request.method]
         try:
             call = ApiCall(
                 services=services,
