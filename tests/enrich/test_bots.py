@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from umami_server.enrich.bots import is_bot
+from umami_server.enrich.bots import MAX_USER_AGENT_LENGTH, is_bot
+
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"
 
 
 @pytest.mark.parametrize(
@@ -62,6 +66,44 @@ def test_people(user_agent: str | None):
     assert not is_bot(user_agent)
 
 
-def test_very_long_user_agent_is_judged_without_the_cache():
-    assert is_bot("Googlebot " + "y " * 1000)
-    assert not is_bot("Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Firefox/125.0 " + "y " * 1000)
+def test_an_agent_up_to_the_cap_is_judged_on_its_tokens():
+    padding = " y" * ((MAX_USER_AGENT_LENGTH - len(FIREFOX)) // 2)
+    assert len(FIREFOX + padding) <= MAX_USER_AGENT_LENGTH
+    assert not is_bot(FIREFOX + padding)
+    assert is_bot("Googlebot" + padding)
+
+
+def test_an_agent_longer_than_any_browser_sends_is_a_bot():
+    padding = " y" * MAX_USER_AGENT_LENGTH
+    assert is_bot(FIREFOX + padding)
+
+
+# Shapes that made the crawler table backtrack: a long token of the characters that
+# `[a-z0-9\-_]*(bot|crawl|...)` repeats over, after a space (one token alone is a bot at once).
+PATHOLOGICAL_SHAPES = ["x", "A1", "Chrom", "1", "a/", "a ", "MSIE 1;", "Trident/7.0rv:1)"]
+
+
+def _agent(shape: str, length: int, variant: int) -> str:
+    prefix = f"Mozilla/5.{variant} "
+    return (prefix + shape * (length // len(shape) + 1))[:length]
+
+
+def test_a_256_kb_agent_is_judged_at_once():
+    started = time.perf_counter()
+    for shape in PATHOLOGICAL_SHAPES:
+        assert is_bot(_agent(shape, 256 * 1024, 0))
+    # The backtracking matcher needed seconds for 4 KB and hours for 256 KB.
+    assert time.perf_counter() - started < 1.0
+
+
+def test_agents_just_under_the_cap_are_judged_quickly():
+    agents = [
+        _agent(shape, MAX_USER_AGENT_LENGTH, variant)
+        for shape in PATHOLOGICAL_SHAPES
+        for variant in range(4)  # distinct agents, so none is answered from the cache
+    ]
+    started = time.perf_counter()
+    for agent in agents:
+        is_bot(agent)
+    # Well under 1 ms each now; the backtracking matcher took 100 ms or more for most of them.
+    assert time.perf_counter() - started < 1.0

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import re
+import time
+
 import pytest
 
+from umami_server.enrich import useragent
+from umami_server.enrich.bots import MAX_USER_AGENT_LENGTH
 from umami_server.enrich.useragent import ClientSoftware, detect_software
 
 CHROME_WINDOWS = (
@@ -257,8 +263,78 @@ def test_missing_user_agent(user_agent: str | None):
     assert detect_software(user_agent, None) == ClientSoftware(None, None, "desktop")
 
 
-def test_very_long_user_agent_is_still_classified():
-    assert detect_software(CHROME_WINDOWS + " x" * 2000, None).browser is not None
+def test_an_agent_up_to_the_cap_is_classified():
+    padded = CHROME_WINDOWS + " x" * ((MAX_USER_AGENT_LENGTH - len(CHROME_WINDOWS)) // 2)
+    assert detect_software(padded, None).browser == "chrome"
+
+
+def test_an_agent_over_the_cap_is_not_parsed():
+    # Only stored when the bot check is off; such an agent is a bot, not a browser.
+    assert detect_software(CHROME_WINDOWS + " x" * MAX_USER_AGENT_LENGTH, None) == (
+        ClientSoftware(None, None, "desktop")
+    )
+
+
+# Agents repeating the tokens of detect-browser's `.*`-chained rules.
+BACKTRACKING_SHAPES = [
+    "Trident/7.0rv:1)", "Trident/7.0 rv:1 )", "Version/1 Mobile ", "MSIE 1;Trident/4.0 ",
+    "Opera Mini Version/1 ", "wv) Chrome/1 ", "Chromwv)", "AppleWebKit/1 Mobile",
+]
+
+
+def _agent(shape: str, length: int, variant: int) -> str:
+    return (f"Mozilla/5.{variant} " + shape * (length // len(shape) + 1))[:length - 5] + "Gecko"
+
+
+def test_a_256_kb_agent_is_classified_at_once():
+    started = time.perf_counter()
+    for shape in BACKTRACKING_SHAPES:
+        detect_software(_agent(shape, 256 * 1024, 0), None)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_agents_just_under_the_cap_are_classified_quickly():
+    agents = [
+        _agent(shape, MAX_USER_AGENT_LENGTH, variant)
+        for shape in BACKTRACKING_SHAPES
+        for variant in range(4)  # distinct agents, so none is answered from the cache
+    ]
+    started = time.perf_counter()
+    for agent in agents:
+        detect_software(agent, None)
+    # A few ms each at most now; the IE 11 rule alone took about 16 ms on a Trident agent.
+    assert time.perf_counter() - started < 1.0
+
+
+# The linear forms of two rules, checked against the original patterns they replace.
+_ORIGINAL_RULES = {
+    "ie": re.compile(r"Trident/7\.0.*rv:([0-9.]+).*\).*Gecko\Z", re.ASCII),
+    "ios": re.compile(r"Version/([0-9._]+).*Mobile.*Safari.*", re.ASCII),
+}
+_REWRITTEN_RULES = {
+    name: re.compile(pattern, re.ASCII)
+    for name, pattern in (("ie", useragent._IE11), ("ios", useragent._IOS_SAFARI))
+}
+_RULE_TOKENS = ["Trident/7.0", "rv:", "11.0", "1", ")", "(", " ", "Gecko", "\n", "Version/",
+                "17_4", "Mobile", "Safari", "x", ".", "rv:.", "Trident/7.1"]
+
+
+def test_rewritten_rules_find_what_the_original_patterns_find():
+    randomness = random.Random(15)
+    agents = [
+        "".join(randomness.choices(_RULE_TOKENS, k=randomness.randint(0, 12)))
+        + randomness.choice(["", "Gecko"])  # the IE rule wants it at the very end
+        for _ in range(20_000)
+    ] + [SAFARI_IPHONE, SAFARI_IPAD, SAFARI_MAC,
+         "Mozilla/5.0 (Windows NT 10.0; Trident/7.0; rv:11.0) like Gecko"]
+    for name, original in _ORIGINAL_RULES.items():
+        rewritten = _REWRITTEN_RULES[name]
+        found = 0
+        for agent in agents:
+            expected = original.search(agent) is not None
+            assert (rewritten.search(agent) is not None) == expected, (name, agent)
+            found += expected
+        assert found > 20, name  # the tokens make real matches, not only misses
 
 
 def test_repeated_calls_agree():

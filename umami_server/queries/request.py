@@ -19,6 +19,12 @@ from umami_server.queries.filters import Filter, parse_filters
 from umami_server.queries.timebuckets import TimeZoneChoice, choose_unit, parse_timezone
 
 RANGE_MESSAGE = "Either startAt+endAt or startDate+endDate must be provided"
+# The dates a window may reach: two days inside year 1 and year 9999, so the zone offsets and the
+# neighbouring days looked at when cutting buckets stay representable (Python's and DuckDB's
+# dates end there). A comparison period must start there too.
+EARLIEST = datetime(1, 1, 3, tzinfo=UTC)
+LATEST = datetime(9999, 12, 29, tzinfo=UTC)
+OUT_OF_RANGE_MESSAGE = "Date out of range: expected a date from 0001-01-03 to 9999-12-29"
 MAX_LIMIT = 10_000
 MAX_PAGE_SIZE = 1_000
 
@@ -88,11 +94,21 @@ def integer(params: Mapping[str, str], name: str, default: int, minimum: int = 0
     return int(value)
 
 
+def in_supported_range(moment: datetime) -> bool:
+    try:
+        return EARLIEST <= moment <= LATEST
+    except OverflowError:  # an offset pushing year 1 or 9999 past the calendar's edge
+        return False
+
+
 def _instant(milliseconds: float, name: str) -> datetime:
     try:
-        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=int(milliseconds))
+        moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=int(milliseconds))
     except OverflowError:
         raise QueryError.of(name, "Invalid date") from None
+    if not in_supported_range(moment):
+        raise QueryError.of(name, OUT_OF_RANGE_MESSAGE)
+    return moment
 
 
 def _iso(params: Mapping[str, str], name: str) -> datetime:
@@ -101,7 +117,10 @@ def _iso(params: Mapping[str, str], name: str) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise QueryError.of(name, "Invalid date") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if not in_supported_range(moment):
+        raise QueryError.of(name, OUT_OF_RANGE_MESSAGE)
+    return moment
 
 
 def parse_window(params: Mapping[str, str], reset_at: datetime | None = None) -> Window:
@@ -147,12 +166,23 @@ def parse_request(
     )
 
 
-def comparison_window(window: Window, compare: str) -> Window:
-    """§1.5: `prev` shifts back by the range length in whole minutes; `yoy` by one year."""
-    if compare == "yoy":
-        return Window(_year_before(window.start), _year_before(window.end))
-    minutes = int((window.end - window.start).total_seconds() // 60)
-    return window.shifted(-timedelta(minutes=minutes))
+def comparison_window(
+    window: Window, compare: str, name: tuple[str, ...] = ("compare",)
+) -> Window:
+    """§1.5: `prev` shifts back by the range length in whole minutes; `yoy` by one year.
+    A period that would start before the earliest supported date is a 400 naming `name`."""
+    try:
+        if compare == "yoy":
+            earlier = Window(_year_before(window.start), _year_before(window.end))
+        else:
+            minutes = int((window.end - window.start).total_seconds() // 60)
+            earlier = window.shifted(-timedelta(minutes=minutes))
+    except (OverflowError, ValueError):
+        earlier = None
+    if earlier is None or not in_supported_range(earlier.start):
+        raise QueryError([(name, f"The {compare} comparison period starts before 0001-01-03; "
+                                 "choose a later start")])
+    return earlier
 
 
 def _year_before(moment: datetime) -> datetime:

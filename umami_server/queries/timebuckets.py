@@ -22,6 +22,14 @@ from sqlalchemy.types import NullType
 from umami_server.queries.errors import QueryError
 
 UNITS = ("minute", "hour", "day", "month", "year")
+# The most buckets one request may ask for. The spec sets no cap; Umami's own unit choice keeps
+# the analytics routes far below it (at most 24 months use months), but a unit given explicitly
+# (reports use theirs verbatim) could otherwise ask for millions.
+MAX_BUCKETS = 10_000
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+# Zone offsets are looked up day by day over at most this span; a longer window lets DuckDB
+# convert each row itself, so the work per request does not grow with the span.
+MAX_OFFSET_WALK = timedelta(days=3660)
 _ALIASES = {"Asia/Calcutta": "Asia/Kolkata"}
 
 
@@ -72,7 +80,24 @@ def choose_unit(requested: str | None, start: datetime, end: datetime) -> str:
         raise QueryError.of("unit", "Invalid unit")
     finest = minimum_unit(start, end)
     allowed = UNITS[UNITS.index("month" if finest == "year" else finest):]
-    return requested if requested in allowed else finest
+    unit = requested if requested in allowed else finest
+    check_bucket_count(unit, start, end, ("unit",))
+    return unit
+
+
+def bucket_count(unit: str, start: datetime, end: datetime) -> int:
+    """How many buckets of `unit` the window touches (an upper bound, in UTC)."""
+    if unit in _UNIT_SECONDS:
+        return int((end - start).total_seconds()) // _UNIT_SECONDS[unit] + 2
+    if unit == "month":
+        return _months(end) - _months(start) + 2
+    return end.year - start.year + 2
+
+
+def check_bucket_count(unit: str, start: datetime, end: datetime, name: tuple[str, ...]) -> None:
+    if bucket_count(unit, start, end) > MAX_BUCKETS:
+        raise QueryError([(name, f"Too many {unit} buckets for this date range: at most "
+                                 f"{MAX_BUCKETS:,} are allowed; choose a coarser unit")])
 
 
 def bucket(column: Any, unit: str, zone: TimeZoneChoice,
@@ -122,9 +147,12 @@ def _local_wall_time_postgresql(element: _LocalWallTime, compiler: Any, **kw: An
     return f"timezone({_quoted(element.zone)}, {compiler.process(column, **kw)})"
 
 
-def utc_offsets(zone: str, start: datetime, end: datetime) -> list[tuple[int | None, int]]:
+def utc_offsets(zone: str, start: datetime, end: datetime) -> list[tuple[int | None, int]] | None:
     """[(until epoch microseconds, offset microseconds)] covering [start, end]; the last
-    period's `until` is None. Transitions are found day by day, then to the second."""
+    period's `until` is None. Transitions are found day by day, then to the second.
+    None for a window longer than MAX_OFFSET_WALK: the caller converts per row instead."""
+    if end - start > MAX_OFFSET_WALK:
+        return None
     info = ZoneInfo(zone)
 
     def offset(moment: datetime) -> int:
@@ -154,6 +182,8 @@ def buckets_follow_time(unit: str, zone: TimeZoneChoice, start: datetime, end: d
     back repeats wall times that fall into an earlier bucket (minute buckets at an autumn
     change, for instance)."""
     periods = utc_offsets(zone.name, start, end)
+    if periods is None:
+        return False  # not worked out for very long windows; False is always safe
     for (until, before), (_, after) in zip(periods, periods[1:], strict=False):
         if until is None or after >= before:
             continue

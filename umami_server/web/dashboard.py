@@ -37,6 +37,7 @@ from umami_server.api.transport import (
 from umami_server.api.validation import parse
 from umami_server.auth.context import Auth, AuthUser
 from umami_server.context import ServerContext
+from umami_server.queries.errors import QueryError
 from umami_server.storage.interface import QueryTooLarge
 from umami_server.web import session
 from umami_server.web.templating import Templates
@@ -170,6 +171,8 @@ class Dashboard:
                 response = web.error_page(403, "You do not have access to this page.")
             else:
                 response = web.error_page(error.status, api_message(error))
+        except QueryError as error:  # bad input found while running the page's queries
+            response = web.error_page(400, f"Invalid request: {error}")
         except QueryTooLarge as error:
             logger.warning("%s %s: %s", request.method, request.url.path, error)
             response = web.error_page(503, QUERY_TOO_LARGE)

@@ -17,6 +17,18 @@ PRESETS: dict[str, str] = {
     "all": "All time", "custom": "Custom range",
 }
 DEFAULT_RANGE = "24h"
+UNITS = ("minute", "hour", "day", "month", "year")
+# The analytics API's supported dates (queries/request.py), a day inside for the zone's offset.
+EARLIEST_DAY = date(1, 1, 4)
+LATEST_DAY = date(9999, 12, 27)
+
+
+class PeriodError(ValueError):
+    """A custom range the server cannot compute with; `parameter` is the URL parameter."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +105,9 @@ def unit_for(start: datetime, end: datetime) -> str:
         return "hour"
     if span <= timedelta(days=92):
         return "day"
-    return "month"
+    if span <= timedelta(days=366 * 50):
+        return "month"
+    return "year"  # months over centuries would pass the API's bucket cap
 
 
 def _parse_day(text: str | None) -> date | None:
@@ -136,12 +150,20 @@ def resolve(key: str | None, zone_name: str | None, now: datetime,
         first_day, last_day = _parse_day(start_text), _parse_day(end_text)
         if first_day is None or last_day is None or last_day < first_day:
             return resolve(DEFAULT_RANGE, zone_name, now)
+        # Checked on the dates before any arithmetic, which overflows at the calendar's edges;
+        # the overview compares with the period before, so that one must fit too.
+        span_days = last_day.toordinal() - first_day.toordinal()
+        if first_day.toordinal() - span_days - 1 < EARLIEST_DAY.toordinal():
+            raise PeriodError("start", f"The range and the period before it must start on or "
+                                       f"after {EARLIEST_DAY}")
+        if not last_day <= LATEST_DAY:
+            raise PeriodError("end", f"The range must end on or before {LATEST_DAY}")
         start = datetime.combine(first_day, time(), zone)
         end = datetime.combine(last_day, time(), zone) + timedelta(days=1) \
             - timedelta(milliseconds=1)
     unit = "hour" if key in ("today", "24h") else unit_for(start, end)
     if key in ("year", "all") and end - start > timedelta(days=92):
-        unit = "month"
+        unit = max(unit, "month", key=UNITS.index)
     return Period(key, start, end, unit, zone_name)
 
 

@@ -21,9 +21,15 @@ from umami_server.queries.dimensions import DIMENSIONS
 from umami_server.queries.errors import QueryError
 from umami_server.queries.filters import VALIDATED_KEYS, parse_filters
 from umami_server.queries.render import fetch
-from umami_server.queries.request import AnalyticsRequest, Window, website_uuid
+from umami_server.queries.request import (
+    OUT_OF_RANGE_MESSAGE,
+    AnalyticsRequest,
+    Window,
+    in_supported_range,
+    website_uuid,
+)
 from umami_server.queries.segments import SegmentLookup, apply_segments
-from umami_server.queries.timebuckets import UNITS, parse_timezone
+from umami_server.queries.timebuckets import UNITS, check_bucket_count, parse_timezone
 from umami_server.storage.interface import EventStore
 
 # Keys a report's `filters` object may carry (no digit-suffixed repeats in reports).
@@ -53,6 +59,9 @@ def instant(value: Any, name: str) -> datetime:
 
 def report_window(start: Any, end: Any, reset_at: datetime | None) -> Window:
     start_at, end_at = instant(start, "startDate"), instant(end, "endDate")
+    for moment, name in ((start_at, "startDate"), (end_at, "endDate")):
+        if not in_supported_range(moment):
+            raise QueryError([(("parameters", name), OUT_OF_RANGE_MESSAGE)])
     if end_at < start_at:
         raise QueryError([(("parameters", "endDate"), "endDate must not be before startDate")])
     if reset_at is not None and reset_at > start_at:
@@ -88,6 +97,7 @@ def report_request(website_id: str, filters: Mapping[str, Any], parameters: Mapp
     unit = parameters.get("unit") or "day"
     if unit not in UNITS:
         raise QueryError([(("parameters", "unit"), "Invalid unit")])
+    check_bucket_count(unit, window.start, window.end, ("parameters", "unit"))
     zone = parse_timezone(parameters.get("timezone") or None)
     website = website_uuid(website_id)
     try:

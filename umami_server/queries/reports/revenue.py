@@ -137,7 +137,8 @@ def revenue(store: EventStore, request: AnalyticsRequest, currency: str,
     referrers, channels = _by_session_start(store, request, currency, source, clauses)
     total = _total(store, request, currency, request.window)
     total["comparison"] = _total(store, request, currency,  # type: ignore[assignment]
-                                 comparison_window(request.window, compare))
+                                 comparison_window(request.window, compare,
+                                                   ("parameters", "compare")))
     return {
         "chart": [{"x": row["x"], "t": label(row["t"], request.zone), "y": _number(row["y"]),
                    "count": int(row["count"])} for row in fetch(store, chart)],

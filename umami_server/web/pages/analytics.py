@@ -112,8 +112,11 @@ class View:
         if key == "all":
             first = values.date_range(store.events, site.id).get("startDate")
             first_seen = datetime.fromisoformat(first.replace("Z", "+00:00")) if first else None
-        self.period = period.resolve(key, zone, period.utc_now(), first_seen,
-                                     self.params.get("start"), self.params.get("end"))
+        try:
+            self.period = period.resolve(key, zone, period.utc_now(), first_seen,
+                                         self.params.get("start"), self.params.get("end"))
+        except period.PeriodError as error:
+            raise PageError(400, f"Invalid {error.parameter}: {error}") from None
         try:
             found, _ = parse_filters(self.params)
         except QueryError as error:
