@@ -246,6 +246,21 @@ def can_delete_team(auth: Auth, store: MetadataStore, team_id: str) -> bool:
     )
 
 
+def can_change_team_member(
+    auth: Auth, store: MetadataStore, team_id: str, member_user_id: str
+) -> bool:
+    """Change a member's role: admin, or team:update; a team-owner's role only by an admin or
+    a team-owner (unlike Umami, where a manager could demote the owner)."""
+    if auth.user is None:
+        return False
+    if auth.user.is_admin:
+        return True
+    role = _team_role(store, team_id, auth.user.id)
+    if not has_permission(role, "team:update"):
+        return False
+    return role == "team-owner" or _team_role(store, team_id, member_user_id) != "team-owner"
+
+
 def can_delete_team_user(
     auth: Auth, store: MetadataStore, team_id: str, removed_user_id: str
 ) -> bool:
@@ -253,7 +268,7 @@ def can_delete_team_user(
         return False
     if auth.user.is_admin or auth.user.id == removed_user_id:
         return True
-    return has_permission(_team_role(store, team_id, auth.user.id), "team:update")
+    return can_change_team_member(auth, store, team_id, removed_user_id)
 
 
 def is_admin(auth: Auth) -> bool:
