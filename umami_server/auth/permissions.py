@@ -192,10 +192,35 @@ def can_delete_entity(auth: Auth, store: MetadataStore, entity_id: str) -> bool:
     return _can_change_owned(auth, store, _entity_row(store, entity_id), "website:delete")
 
 
+def owner_can_view(store: MetadataStore, owner: dict[str, Any], entity_id: str) -> bool:
+    """Whether the owner of a stored thing (a board: its user, or else its team) may view this
+    website, link or pixel now. A team views only its own entities; a deleted one is gone."""
+    entity = store.get_entity(entity_id)
+    if entity is None or entity[1].get("deleted_at") is not None:
+        return False
+    row = entity[1]
+    if owner.get("user_id"):
+        user = store.get_user(owner["user_id"])
+        if user is None:
+            return False
+        if user["role"] == "admin" or row["user_id"] == user["user_id"]:
+            return True
+        return _team_role(store, row["team_id"], user["user_id"]) is not None
+    return bool(owner.get("team_id")) and row["team_id"] == owner["team_id"]
+
+
 # --- saved reports ------------------------------------------------------------------------------
 
+def _is_creator_who_still_views(auth: Auth, store: MetadataStore,
+                                report: dict[str, Any]) -> bool:
+    # A creator who lost the website (transferred, or left the team) loses its reports too.
+    return (auth.user is not None and auth.user.id == report["user_id"]
+            and can_view_website(Auth(auth.token, auth.user, None), store,
+                                 report["website_id"]))
+
+
 def can_view_report(auth: Auth, store: MetadataStore, report: dict[str, Any]) -> bool:
-    if _is_admin(auth) or (auth.user is not None and auth.user.id == report["user_id"]):
+    if _is_admin(auth) or _is_creator_who_still_views(auth, store, report):
         return True
     return can_view_website(auth, store, report["website_id"])
 
@@ -203,7 +228,7 @@ def can_view_report(auth: Auth, store: MetadataStore, report: dict[str, Any]) ->
 def can_update_report(auth: Auth, store: MetadataStore, report: dict[str, Any]) -> bool:
     if auth.user is None:
         return False
-    if auth.user.is_admin or auth.user.id == report["user_id"]:
+    if auth.user.is_admin or _is_creator_who_still_views(auth, store, report):
         return True
     return can_update_website(auth, store, report["website_id"])
 
@@ -211,7 +236,7 @@ def can_update_report(auth: Auth, store: MetadataStore, report: dict[str, Any]) 
 def can_delete_report(auth: Auth, store: MetadataStore, report: dict[str, Any]) -> bool:
     if auth.user is None:
         return False
-    if auth.user.is_admin or auth.user.id == report["user_id"]:
+    if auth.user.is_admin or _is_creator_who_still_views(auth, store, report):
         return True
     return can_delete_website(auth, store, report["website_id"])
 
