@@ -1,9 +1,13 @@
-"""The permission matrix: every management route x every kind of caller -> allowed (200) or 401.
+"""The permission matrix: every route x every kind of caller -> allowed (200) or 401.
 
 One server holds a small world: a personal website, pixel, link, board, report, segment and
 share of `owner`; a team whose four members have the four team roles, with a team website,
 pixel, link and board. Callers: no token, a bad token, the admin, the owner, another user, a
-view-only user, each team role, and a share token for the owner's website.
+view-only user, each team role, and a share token per share kind: the owner's website (with and
+without the events view), pixel, link and board (which shows the website).
+
+A share token reads exactly what its share page shows (auth/share_scope.py): the overview's
+data, the events view's data when the share turns it on, and nothing else.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ import pytest
 from tests.api.conftest import Api, assert_error, login
 from tests.server_process import ServerProcess
 
-NONE, BAD, SHARE = "no-token", "bad-token", "share-token"
+NONE, BAD = "no-token", "bad-token"
+SH_WEB, SH_BARE = "share-website", "share-website-overview-only"
+SH_PIXEL, SH_LINK, SH_BOARD = "share-pixel", "share-link", "share-board"
+SHARES = {SH_WEB, SH_BARE, SH_PIXEL, SH_LINK, SH_BOARD}
 ADMIN, OWNER, OTHER, VIEWER = "admin", "owner", "other-user", "view-only-user"
 T_OWNER, T_MANAGER, T_MEMBER, T_VIEWER = ("team-owner", "team-manager", "team-member",
                                           "team-view-only")
@@ -29,7 +36,8 @@ USERS = {ADMIN, OWNER, OTHER, VIEWER} | TEAM
 CREATORS = USERS - {VIEWER}  # every account whose user role is `user` or `admin`
 TEAM_EDITORS = {ADMIN, T_OWNER, T_MANAGER, T_MEMBER}
 TEAM_MANAGERS = {ADMIN, T_OWNER, T_MANAGER}
-ROLES = [NONE, BAD, ADMIN, OWNER, OTHER, VIEWER, T_OWNER, T_MANAGER, T_MEMBER, T_VIEWER, SHARE]
+ROLES = [NONE, BAD, ADMIN, OWNER, OTHER, VIEWER, T_OWNER, T_MANAGER, T_MEMBER, T_VIEWER,
+         SH_WEB, SH_BARE, SH_PIXEL, SH_LINK, SH_BOARD]
 PASSWORD = "password-for-matrix"
 _unique = itertools.count()
 
@@ -76,6 +84,14 @@ def world(server: ServerProcess, admin: Api) -> Iterator[World]:
     })["id"]
     share = owner.ok("POST", f"/api/websites/{ids['W']}/shares", {"name": "Public"})
     ids["SH"], ids["slug"] = share["id"], share["slug"]
+    with_events = {"overview": True, "events": True}
+    slugs = {SH_BARE: share["slug"]}
+    for role, path in ((SH_WEB, "/api/websites/{W}/shares"), (SH_PIXEL, "/api/pixels/{P}/shares"),
+                       (SH_LINK, "/api/links/{L}/shares")):
+        made = owner.ok("POST", world.fill(path), {"name": role, "parameters": with_events})
+        slugs[role] = made["slug"]
+    slugs[SH_BOARD] = owner.ok("POST", world.fill("/api/boards/{B}/shares"),
+                               {"name": "Board"})["slug"]
 
     team, _ = team_owner.ok("POST", "/api/teams", {"name": "Matrix team"})
     ids["T"] = team["id"]
@@ -92,9 +108,10 @@ def world(server: ServerProcess, admin: Api) -> Iterator[World]:
     ids["TB"] = team_owner.ok("POST", "/api/boards", {"type": "mixed", "name": "Team board",
                                                       "teamId": ids["T"]})["id"]
 
-    resolved = httpx.get(f"{server.base_url}/api/share/{ids['slug']}").json()
-    callers[SHARE] = Api(server, headers={"x-umami-share-token": resolved["token"],
-                                          "x-umami-share-context": "1"})
+    for role, slug in slugs.items():
+        resolved = httpx.get(f"{server.base_url}/api/share/{slug}").json()
+        callers[role] = Api(server, headers={"x-umami-share-token": resolved["token"],
+                                             "x-umami-share-context": "1"})
     yield world
 
 
@@ -150,14 +167,16 @@ def _fresh_team(world: World) -> str:
     return world.callers[T_OWNER].ok("POST", "/api/teams", {"name": "Doomed team"})[0]["id"]
 
 
-VIEW_W = {ADMIN, OWNER, SHARE}
+VIEW_W = {ADMIN, OWNER}
+# The share tokens whose page shows the website W: its own shares and the board's.
+W_PAGE = {SH_WEB, SH_BARE, SH_BOARD}
 CHANGE_W = {ADMIN, OWNER}
 VIEW_TEAM = {ADMIN} | TEAM
 
 CASES = [
     # accounts
     case("verify", "POST", "/api/auth/verify", USERS),
-    case("me", "GET", "/api/me", USERS | {SHARE}),
+    case("me", "GET", "/api/me", USERS | SHARES),
     case("me-websites", "GET", "/api/me/websites", USERS),
     case("me-teams", "GET", "/api/me/teams", USERS),
     case("user-create", "POST", "/api/users", {ADMIN},
@@ -177,7 +196,7 @@ CASES = [
          {"name": "Mine", "domain": "mine.test"}),
     case("team-website-create", "POST", "/api/websites", TEAM_EDITORS,
          lambda world, role: {"name": "Ours", "domain": "ours.test", "teamId": world.ids["T"]}),
-    case("website-get", "GET", "/api/websites/{W}", VIEW_W),
+    case("website-get", "GET", "/api/websites/{W}", VIEW_W | W_PAGE),
     case("website-update", "POST", "/api/websites/{W}", CHANGE_W, {"name": "Owned"}),
     case("website-reset", "POST", "/api/websites/{W}/reset", CHANGE_W),
     case("website-delete", "DELETE", "/api/websites/{X}", CHANGE_W, fresh=_fresh_website),
@@ -224,7 +243,7 @@ CASES = [
     # boards, reports, shares
     case("boards-list", "GET", "/api/boards", USERS),
     case("board-create", "POST", "/api/boards", CREATORS, {"type": "mixed", "name": "b"}),
-    case("board-get", "GET", "/api/boards/{B}", CHANGE_W),
+    case("board-get", "GET", "/api/boards/{B}", CHANGE_W | {SH_BOARD}),
     case("board-update", "POST", "/api/boards/{B}", CHANGE_W, {"name": "Owned board"}),
     case("board-delete", "DELETE", "/api/boards/{X}", CHANGE_W,
          fresh=_fresh("/api/boards", {"type": "mixed", "name": "d"})),
@@ -265,6 +284,68 @@ CASES = [
     case("team-pixels", "GET", "/api/teams/{T}/pixels", VIEW_TEAM),
     case("team-boards", "GET", "/api/teams/{T}/boards", VIEW_TEAM),
 ]
+
+# --- analytics: what each share page shows, and what it does not ------------------------------
+
+_DAY = "startAt=1700000000000&endAt=1700086400000"
+_SOME_ID = "6f1f4f1c-8e1a-4c59-9d7d-000000000001"
+# route (after /api/websites/{id}), query, which share-page view shows it (None: none does)
+ANALYTICS: list[tuple[str, str, str | None]] = [
+    ("stats", f"{_DAY}&compare=prev", "overview"),
+    ("pageviews", f"{_DAY}&unit=hour&timezone=UTC", "overview"),
+    ("metrics", f"{_DAY}&type=path", "overview"),
+    ("metrics", f"{_DAY}&type=country&limit=300", "overview"),
+    ("metrics", f"{_DAY}&type=event", "overview"),
+    ("metrics", f"{_DAY}&type=distinctId", None),
+    ("metrics", f"{_DAY}&type=domain", None),
+    ("metrics/expanded", f"{_DAY}&type=path", None),
+    ("daterange", "", "overview"),
+    ("events", f"{_DAY}&page=1&pageSize=50", "events"),
+    ("events/series", f"{_DAY}&timezone=UTC&unit=hour", "events"),
+    ("event-data/properties", _DAY, "events"),
+    ("event-data/events", f"{_DAY}&event=signup", "events"),
+    ("events/stats", _DAY, None),
+    ("event-data/fields", _DAY, None),
+    ("event-data/values", f"{_DAY}&event=signup&propertyName=plan", None),
+    ("event-data/stats", _DAY, None),
+    ("event-data", _DAY, None),
+    (f"event-data/{_SOME_ID}", "", None),
+    ("session-data/properties", _DAY, None),
+    ("session-data/values", f"{_DAY}&propertyName=plan", None),
+    ("sessions", _DAY, None),
+    ("sessions/stats", _DAY, None),
+    ("sessions/weekly", f"{_DAY}&timezone=UTC", None),
+    (f"sessions/{_SOME_ID}", "", None),
+    (f"sessions/{_SOME_ID}/activity", _DAY, None),
+    (f"sessions/{_SOME_ID}/properties", "", None),
+    ("active", "", None),
+    ("values", f"{_DAY}&type=browser", None),
+    ("export", _DAY, None),
+    ("revenue/sessions", f"{_DAY}&currency=USD", None),
+]
+# Which share tokens' pages show each view of W, P and L.
+PAGES = {
+    "W": {"overview": W_PAGE, "events": {SH_WEB}},
+    "P": {"overview": {SH_PIXEL}, "events": {SH_PIXEL}},
+    "L": {"overview": {SH_LINK}, "events": {SH_LINK}},
+}
+
+
+def _analytics_cases() -> Iterator[Case]:
+    for target, views in PAGES.items():
+        for route, query, view in ANALYTICS:
+            shown = views[view] if view else set()
+            yield case(f"{target}-{route}?{query.split('&')[-1] if query else ''}", "GET",
+                       f"/api/websites/{{{target}}}/{route}?{query}", CHANGE_W | shown)
+        yield case(f"{target}-realtime", "GET", f"/api/realtime/{{{target}}}", CHANGE_W)
+        yield case(f"{target}-report-run", "POST", "/api/reports/utm", CHANGE_W,
+                   lambda world, role, target=target: {
+                       "websiteId": world.ids[target], "type": "utm", "filters": {},
+                       "parameters": {"startDate": "2024-01-01T00:00:00Z",
+                                      "endDate": "2024-01-02T00:00:00Z"}})
+
+
+CASES += list(_analytics_cases())
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -348,3 +429,42 @@ def test_share_token_is_scoped_and_dies_with_its_share(world: World) -> None:
     assert_error(no_context.get(world.fill("/api/websites/{W}")), 401)
     owner.ok("DELETE", f"/api/share/id/{share['id']}")
     assert_error(shared.get(world.fill("/api/websites/{W}")), 401)
+
+
+def test_a_share_token_sees_the_website_as_its_page_does(world: World) -> None:
+    """Name and domain, not the owner's ids or the slugs of the website's other shares."""
+    shown = world.callers[SH_BARE].ok("GET", world.fill("/api/websites/{W}"))
+    assert shown == {"id": world.ids["W"], "name": "Owned", "domain": "own.test"}
+    assert "shareId" in world.callers[OWNER].ok("GET", world.fill("/api/websites/{W}"))
+
+
+def test_a_share_token_does_not_widen_a_logged_in_users_rights(world: World) -> None:
+    token = world.callers[SH_WEB].client.headers["x-umami-share-token"]
+    other = Api(world.server, world.callers[OTHER].token,
+                headers={"x-umami-share-token": token, "x-umami-share-context": "1"})
+    # Where the share page shows the data, the share counts; elsewhere it does not.
+    other.ok("GET", world.fill(f"/api/websites/{{W}}/stats?{_DAY}"))
+    for path in (f"/api/websites/{{W}}/export?{_DAY}", f"/api/websites/{{W}}/sessions?{_DAY}",
+                 "/api/websites/{W}/shares", "/api/websites/{W}/reports"):
+        assert_error(other.get(world.fill(path)), 401)
+
+
+def test_the_share_page_shows_no_table_its_token_cannot_read(world: World) -> None:
+    """Every table the share page links to is readable with its token, and the page opens no
+    table beyond those (the visitors' distinct ids stay private)."""
+    base = world.server.base_url
+    page = httpx.get(f"{base}/share/{world.ids['slug']}?range=24h", timeout=20)
+    assert page.status_code == 200, page.text
+    linked = set(re.findall(r"/share/[A-Za-z0-9]+/table/([A-Za-z]+)", page.text))
+    assert {"path", "referrer", "browser", "country", "event", "utmSource"} <= linked
+    shared = world.callers[SH_BARE]
+    for metric in linked:
+        shared.ok("GET", world.fill(f"/api/websites/{{W}}/metrics?{_DAY}&type={metric}"))
+        table = httpx.get(f"{base}/share/{world.ids['slug']}/table/{metric}", timeout=20)
+        assert table.status_code == 200, (metric, table.status_code)
+    for hidden in ("distinctId", "domain"):
+        assert_error(shared.get(world.fill(f"/api/websites/{{W}}/metrics?{_DAY}&type={hidden}")),
+                     401)
+        for view in ("table", "export"):
+            answer = httpx.get(f"{base}/share/{world.ids['slug']}/{view}/{hidden}", timeout=20)
+            assert answer.status_code == 404, (hidden, view, answer.status_code)

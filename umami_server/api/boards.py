@@ -9,7 +9,7 @@ from pydantic import ConfigDict
 from umami_server.api import shapes
 from umami_server.api.services import order_label, page_request, require
 from umami_server.api.shares import BOARD, ShareCreate, create_entity_share, shares_of
-from umami_server.api.transport import OK, ApiCall, ApiRouter, not_found
+from umami_server.api.transport import OK, ApiCall, ApiRouter, not_found, unauthorized
 from umami_server.api.validation import (
     PageQuery,
     Schema,
@@ -20,6 +20,7 @@ from umami_server.api.validation import (
     uuid_text,
 )
 from umami_server.auth import permissions as can
+from umami_server.auth.share_scope import board_entity_ids
 
 router = ApiRouter()
 
@@ -62,6 +63,19 @@ def _normal_type(board_type: str) -> str:
     return "mixed" if board_type == "open" else board_type
 
 
+def _require_viewable(call: ApiCall, owner: dict[str, Any], parameters: Any) -> None:
+    """Every website, pixel and link a board names must be one its owner (the caller, or the
+    board's team) may view: a board share grants them to anyone with the link. 401 like every
+    failed permission check here, and the same for ids that do not exist, so the answer does
+    not tell which ids do. Sharing checks again when the share is used (auth/share_scope.py).
+    """
+    store = call.services.store
+    for kind, entity_ids in board_entity_ids({"parameters": parameters}).items():
+        if not all(can.owner_can_view(store, owner, entity_id) for entity_id in entity_ids):
+            raise unauthorized(f"Unauthorized: the board's parameters name a {kind} that is "
+                               "not yours to view.")
+
+
 @router.get("/api/boards", query=SearchPageQuery)
 def list_boards(call: ApiCall) -> Any:
     request = page_request(call.query)
@@ -75,6 +89,8 @@ def create_board(call: ApiCall) -> Any:
     body, store = call.body, call.services.store
     require(can.can_create_owned(call.auth, store, body.teamId))
     parameters = body.parameters.model_dump(exclude_unset=True) if body.parameters else {}
+    _require_viewable(call, {"user_id": None if body.teamId else call.user_id,
+                             "team_id": body.teamId}, parameters)
     row = store.create_board({
         "type": _normal_type(body.type), "name": body.name,
         "description": body.description or "", "parameters": parameters,
@@ -98,6 +114,8 @@ def update_board(call: ApiCall) -> Any:
     row = store.get_board(call.params["board_id"])
     if row is None:
         raise not_found()
+    if body.parameters is not None:
+        _require_viewable(call, row, body.parameters)
     values: dict[str, Any] = {}
     if body.type:
         values["type"] = _normal_type(body.type)
@@ -146,6 +164,7 @@ def get_dashboard(call: ApiCall) -> Any:
 def save_dashboard(call: ApiCall) -> Any:
     store, body = call.services.store, call.body
     row = store.get_board(call.user_id)
+    _require_viewable(call, {"user_id": call.user_id, "team_id": None}, body.parameters or {})
     if row is not None:
         require(row["user_id"] == call.user_id)
         values = {"parameters": body.parameters or {}}

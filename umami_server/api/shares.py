@@ -14,12 +14,15 @@ from umami_server.api.services import ApiServices, page_request, require
 from umami_server.api.transport import OK, ApiCall, ApiRouter, bad_request, not_found
 from umami_server.api.validation import PageQuery, Schema, json_object, number, text, uuid_text
 from umami_server.auth import permissions as can
+from umami_server.auth.share_scope import BOARD as BOARD  # re-exported for the entity routes
+from umami_server.auth.share_scope import LINK as LINK
+from umami_server.auth.share_scope import PIXEL as PIXEL
+from umami_server.auth.share_scope import SHARE_KINDS, share_grants
 from umami_server.storage.metadata_store import DuplicateName
 
 router = ApiRouter()
 
 _SLUG_ALPHABET = string.ascii_letters + string.digits
-WEBSITE, LINK, PIXEL, BOARD = 1, 2, 3, 4
 SLUG_TAKEN = "That share slug is already taken."
 
 
@@ -66,6 +69,10 @@ def create_share(call: ApiCall) -> Any:
     body = call.body
     store = call.services.store
     require(can.can_update_entity(call.auth, store, body.entityId))
+    entity = store.get_entity(body.entityId)
+    # A type that does not name the entity's kind would resolve to nothing, or to another kind.
+    if entity is None or SHARE_KINDS.get(int(body.shareType)) != entity[0]:
+        raise bad_request("shareType does not match the kind of entityId.")
     try:
         row = store.create_share(body.entityId, int(body.shareType), body.name,
                                  body.slug or random_share_slug(), body.parameters)
@@ -112,52 +119,14 @@ def delete_share(call: ApiCall) -> Any:
     return OK
 
 
-def _board_entities(board: dict[str, Any]) -> dict[str, list[str]]:
-    """Distinct website, pixel and link ids a board refers to."""
-    found: dict[str, list[str]] = {"website": [], "pixel": [], "link": []}
-
-    def add(kind: Any, entity_id: Any) -> None:
-        if kind in found and isinstance(entity_id, str) and entity_id not in found[kind]:
-            found[kind].append(entity_id)
-
-    parameters = board.get("parameters") if isinstance(board.get("parameters"), dict) else {}
-    for kind in found:
-        add(kind, parameters.get(f"{kind}Id"))
-    if board["type"] in found:
-        add(board["type"], parameters.get(f"{board['type']}Id"))
-    for row in parameters.get("rows") or []:
-        for column in (row.get("columns") or []) if isinstance(row, dict) else []:
-            component = column.get("component") if isinstance(column, dict) else None
-            if not isinstance(component, dict):
-                continue
-            if component.get("entityType") and component.get("entityId"):
-                add(component["entityType"], component["entityId"])
-            elif component.get("websiteId"):
-                add("website", component["websiteId"])
-    return found
-
-
 @router.get("/api/share/{slug}", auth="none")
 def resolve_share(call: ApiCall) -> Any:
     store = call.services.store
     share = store.find_share(call.params["slug"])
     if share is None:
         raise not_found()
-    entity_id, share_type = share["entity_id"], share["share_type"]
-    data: dict[str, Any] = {
-        "shareId": share["share_id"], "shareType": share_type, "parameters": share["parameters"],
-    }
-    if share_type == WEBSITE and store.get_website(entity_id):
-        data["websiteId"] = entity_id
-    elif share_type == PIXEL and store.get_pixel(entity_id):
-        data.update(websiteId=entity_id, pixelId=entity_id)
-    elif share_type == LINK and store.get_link(entity_id):
-        data.update(websiteId=entity_id, linkId=entity_id)
-    elif share_type == BOARD and (board := store.get_board(entity_id)):
-        entities = _board_entities(board)
-        data.update(boardId=entity_id, websiteIds=entities["website"],
-                    pixelIds=entities["pixel"], linkIds=entities["link"])
-    else:
+    data = share_grants(store, share)
+    if data is None:
         raise not_found()
     data["token"] = call.services.tokens.issue_share_token(data)
     return data

@@ -182,7 +182,8 @@ def get_team_user(call: ApiCall) -> Any:
 @router.post("/api/teams/{team_id}/users/{user_id}", body=MemberUpdate)
 def update_team_user(call: ApiCall) -> Any:
     store = call.services.store
-    require(can.can_update_team(call.auth, store, call.params["team_id"]), NOT_OWNER)
+    require(can.can_change_team_member(call.auth, store, call.params["team_id"],
+                                       call.params["user_id"]), NOT_OWNER)
     member = store.team_member(call.params["team_id"], call.params["user_id"])
     if member is None:
         raise bad_request(NO_SUCH_MEMBER)

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from umami_server.auth.context import Auth
+from umami_server.auth.share_scope import SHARE_ROUTES, ShareRoute, scoped
 from umami_server.errors import error_body
 from umami_server.storage.interface import QueryTooLarge
 
@@ -73,6 +74,8 @@ class ApiCall:
     query: Any = None
     body: Any = None
     auth: Auth = field(default_factory=lambda: Auth(None, None, None))
+    # The raw query string, for the share scope's checks (auth/share_scope.py).
+    query_params: dict[str, str] = field(default_factory=dict)
 
     @property
     def user_id(self) -> str:
@@ -91,6 +94,8 @@ class Endpoint:
     body: type[BaseModel] | None = None
     # "user": a logged-in user is needed; "any": a user or a share token; "none": public.
     auth: str = "user"
+    # Set from the share allow-list: what a share token may read here (None: nothing).
+    share: ShareRoute | None = None
 
 
 class ApiRouter:
@@ -101,7 +106,8 @@ class ApiRouter:
 
     def _add(self, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.endpoints.setdefault(path, {})[method] = Endpoint(handler, **options)
+            self.endpoints.setdefault(path, {})[method] = Endpoint(
+                handler, share=SHARE_ROUTES.get((method, path)), **options)
             return handler
 
         return register
@@ -150,9 +156,10 @@ def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable
                 params=dict(request.path_params),
                 headers={name.lower(): value for name, value in request.headers.items()},
                 peer_ip=request.client.host if request.client else None,
+                query_params=dict(request.query_params.items()),
             )
             if endpoint.query is not None:
-                call.query = parse(endpoint.query, dict(request.query_params.items()))
+                call.query = parse(endpoint.query, call.query_params)
             if endpoint.body is not None:
                 declared = request.headers.get("content-length", "0")
                 if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
@@ -175,9 +182,14 @@ def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable
     return dispatch
 
 
+def authorize(endpoint: Endpoint, call: ApiCall, auth: Auth) -> None:
+    """Set the caller as the route sees them (share scope applied); 401 if that is nobody."""
+    call.auth = scoped(auth, endpoint.share, call.query_params)
+    if call.auth.user is None and (endpoint.auth == "user" or call.auth.share is None):
+        raise unauthorized()
+
+
 def _run(endpoint: Endpoint, call: ApiCall) -> Any:
     if endpoint.auth != "none":
-        call.auth = call.services.tokens.authenticate(call.headers)
-        if call.auth.user is None and (endpoint.auth == "user" or call.auth.share is None):
-            raise unauthorized()
+        authorize(endpoint, call, call.services.tokens.authenticate(call.headers))
     return endpoint.run(call)

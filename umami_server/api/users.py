@@ -17,6 +17,7 @@ from umami_server.storage.metadata_store import DuplicateName
 router = ApiRouter()
 
 USER_EXISTS = "User already exists"
+WRONG_PASSWORD = "Current password is incorrect"
 
 
 def _hash(password: str) -> str:
@@ -36,6 +37,16 @@ class UserUpdate(Schema):
     username: text(255, min_length=1) = None
     password: text(255, min_length=8) = None
     role: one_of(*can.USER_ROLES) = None
+    # Needed (as by /api/me/password) when a user changes their own password: a stolen
+    # session token alone must not be enough to take the account over.
+    currentPassword: text() = None  # noqa: N815 - wire name
+
+
+def _check_current_password(given: str | None, user: dict[str, Any]) -> None:
+    if given is None:
+        raise bad_request("currentPassword is required to change your own password.")
+    if not verify_password(given, user["password"]):
+        raise bad_request(WRONG_PASSWORD)
 
 
 class PasswordChange(Schema):
@@ -75,6 +86,8 @@ def update_user(call: ApiCall) -> Any:
         raise not_found()
     values: dict[str, Any] = {}
     if body.password:
+        if user_id == call.user_id:
+            _check_current_password(body.currentPassword, user)
         values["password"] = _hash(body.password)
     # Only an admin may rename or change roles; Umami ignores those fields from others.
     if call.auth.user is not None and call.auth.user.is_admin:
@@ -136,8 +149,9 @@ def _teams_of(services: ApiServices, user_id: str, query: TeamsQuery) -> Any:
 def change_password(call: ApiCall) -> Any:
     services, body = call.services, call.body
     user = services.store.get_user(call.user_id)
-    if user is None or not verify_password(body.currentPassword, user["password"]):
-        raise bad_request("Current password is incorrect")
+    if user is None:
+        raise bad_request(WRONG_PASSWORD)
+    _check_current_password(body.currentPassword, user)
     row = services.store.update_user(call.user_id, {"password": _hash(body.newPassword)})
     services.tokens.revoke_all(call.user_id, keep=call.auth.token)
     return shapes.user(row or user)

@@ -152,6 +152,9 @@ def get_website(call: ApiCall) -> Any:
         if store.get_entity(website_id) is not None:
             return None  # a link, pixel or board id: Umami answers null
         raise not_found()
+    if call.auth.user is None:
+        # A share token: what the share page shows, not the owner's ids or other share slugs.
+        return {"id": row["website_id"], "name": row["name"], "domain": row["domain"]}
     return website_with_share(call.services, row)
 
 

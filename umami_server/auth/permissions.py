@@ -192,10 +192,35 @@ def can_delete_entity(auth: Auth, store: MetadataStore, entity_id: str) -> bool:
     return _can_change_owned(auth, store, _entity_row(store, entity_id), "website:delete")
 
 
+def owner_can_view(store: MetadataStore, owner: dict[str, Any], entity_id: str) -> bool:
+    """Whether the owner of a stored thing (a board: its user, or else its team) may view this
+    website, link or pixel now. A team views only its own entities; a deleted one is gone."""
+    entity = store.get_entity(entity_id)
+    if entity is None or entity[1].get("deleted_at") is not None:
+        return False
+    row = entity[1]
+    if owner.get("user_id"):
+        user = store.get_user(owner["user_id"])
+        if user is None:
+            return False
+        if user["role"] == "admin" or row["user_id"] == user["user_id"]:
+            return True
+        return _team_role(store, row["team_id"], user["user_id"]) is not None
+    return bool(owner.get("team_id")) and row["team_id"] == owner["team_id"]
+
+
 # --- saved reports ------------------------------------------------------------------------------
 
+def _is_creator_who_still_views(auth: Auth, store: MetadataStore,
+                                report: dict[str, Any]) -> bool:
+    # A creator who lost the website (transferred, or left the team) loses its reports too.
+    return (auth.user is not None and auth.user.id == report["user_id"]
+            and can_view_website(Auth(auth.token, auth.user, None), store,
+                                 report["website_id"]))
+
+
 def can_view_report(auth: Auth, store: MetadataStore, report: dict[str, Any]) -> bool:
-    if _is_admin(auth) or (auth.user is not None and auth.user.id == report["user_id"]):
+    if _is_admin(auth) or _is_creator_who_still_views(auth, store, report):
         return True
     return can_view_website(auth, store, report["website_id"])
 
@@ -203,7 +228,7 @@ def can_view_report(auth: Auth, store: MetadataStore, report: dict[str, Any]) ->
 def can_update_report(auth: Auth, store: MetadataStore, report: dict[str, Any]) -> bool:
     if auth.user is None:
         return False
-    if auth.user.is_admin or auth.user.id == report["user_id"]:
+    if auth.user.is_admin or _is_creator_who_still_views(auth, store, report):
         return True
     return can_update_website(auth, store, report["website_id"])
 
@@ -211,7 +236,7 @@ def can_update_report(auth: Auth, store: MetadataStore, report: dict[str, Any]) 
 def can_delete_report(auth: Auth, store: MetadataStore, report: dict[str, Any]) -> bool:
     if auth.user is None:
         return False
-    if auth.user.is_admin or auth.user.id == report["user_id"]:
+    if auth.user.is_admin or _is_creator_who_still_views(auth, store, report):
         return True
     return can_delete_website(auth, store, report["website_id"])
 
@@ -246,6 +271,21 @@ def can_delete_team(auth: Auth, store: MetadataStore, team_id: str) -> bool:
     )
 
 
+def can_change_team_member(
+    auth: Auth, store: MetadataStore, team_id: str, member_user_id: str
+) -> bool:
+    """Change a member's role: admin, or team:update; a team-owner's role only by an admin or
+    a team-owner (unlike Umami, where a manager could demote the owner)."""
+    if auth.user is None:
+        return False
+    if auth.user.is_admin:
+        return True
+    role = _team_role(store, team_id, auth.user.id)
+    if not has_permission(role, "team:update"):
+        return False
+    return role == "team-owner" or _team_role(store, team_id, member_user_id) != "team-owner"
+
+
 def can_delete_team_user(
     auth: Auth, store: MetadataStore, team_id: str, removed_user_id: str
 ) -> bool:
@@ -253,7 +293,7 @@ def can_delete_team_user(
         return False
     if auth.user.is_admin or auth.user.id == removed_user_id:
         return True
-    return has_permission(_team_role(store, team_id, auth.user.id), "team:update")
+    return can_change_team_member(auth, store, team_id, removed_user_id)
 
 
 def is_admin(auth: Auth) -> bool:

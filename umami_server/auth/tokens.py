@@ -3,7 +3,9 @@
 A login token is 48 random bytes; the database keeps only its SHA-256, so a copy of the
 database opens no sessions. Deleting the row revokes the token: logout, a password change and
 deleting the user do that. Share tokens are HS256 JWTs like Umami's, but every use checks that
-their share still exists, so deleting a share ends the access it gave.
+their share still exists, so deleting a share ends the access it gave, and takes what the share
+grants from the store as it is now (auth/share_scope.py), not from the token: a board entity
+deleted or transferred since the token was issued is no longer granted.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 import jwt
 
 from umami_server.auth.context import Auth, AuthUser
+from umami_server.auth.share_scope import share_grants
 from umami_server.storage.metadata_store import MetadataStore
 
 
@@ -78,7 +81,9 @@ class TokenService:
         if share is None:
             return None  # the share was deleted: its tokens end with it
         shared = payload.get("boardId") or payload.get("websiteId")
-        return payload if shared == share["entity_id"] else None
+        if shared != share["entity_id"]:
+            return None
+        return share_grants(self.store, share)
 
     # --- both -----------------------------------------------------------------------------------
 

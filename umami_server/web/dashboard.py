@@ -32,7 +32,7 @@ from umami_server.api.transport import (
     ApiCall,
     ApiError,
     Endpoint,
-    unauthorized,
+    authorize,
 )
 from umami_server.api.validation import parse
 from umami_server.auth.context import Auth, AuthUser
@@ -235,14 +235,14 @@ class WebRequest:
             headers={name.lower(): value for name, value in self.request.headers.items()},
             peer_ip=self.request.client.host if self.request.client else None,
             auth=auth or self.auth,
+            query_params={name: str(value) for name, value in (query or {}).items()},
         )
         if endpoint.query is not None:
             call.query = parse(endpoint.query, dict(query or {}))
         if endpoint.body is not None:
             call.body = parse(endpoint.body, dict(body or {}))
-        if endpoint.auth != "none" and call.auth.user is None and (
-                endpoint.auth == "user" or call.auth.share is None):
-            raise unauthorized()
+        if endpoint.auth != "none":
+            authorize(endpoint, call, call.auth)
         return endpoint.run(call)
 
     def _page_values(self, values: dict[str, Any]) -> dict[str, Any]:

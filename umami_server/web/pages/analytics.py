@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 
 from umami_server.api.transport import ApiError
 from umami_server.auth import permissions as can
+from umami_server.auth import share_scope
 from umami_server.auth.context import Auth
 from umami_server.queries import (
     eventdata,
@@ -186,14 +187,7 @@ def _shared_site(web: WebRequest) -> Site:
         raise PageError(404, "No such website.")
     row = entity[1]
     return Site(website_id, row["name"], row.get("domain") or "", auth, f"/share/{slug}",
-                shared=True, views=shared_views(share.get("parameters")))
-
-
-def shared_views(parameters: Any) -> frozenset[str]:
-    """The overview always; the events view when the share's parameters turn it on (the
-    dashboard's share links do: `{"overview": true, "events": true}`)."""
-    extra = {"events"} if isinstance(parameters, dict) and parameters.get("events") else set()
-    return frozenset({"overview", *extra})
+                shared=True, views=share_scope.shared_views(share.get("parameters")))
 
 
 def _shared_view(web: WebRequest, name: str) -> Site:
@@ -339,16 +333,17 @@ def shared_overview(web: WebRequest) -> Response:
     return render_overview(web, _shared_site(web))
 
 
-def _metric_type(web: WebRequest) -> str:
+def _metric_type(web: WebRequest, site: Site) -> str:
     name = web.param("metric").removesuffix(".csv")
-    if name not in metrics.METRIC_TYPES:
+    # A share shows the overview's tables only (not, say, the visitors' distinct ids).
+    if name not in (share_scope.SHARED_METRIC_TYPES if site.shared else metrics.METRIC_TYPES):
         raise PageError(404, "No such table.")
     return name
 
 
 def full_table(web: WebRequest, site: Site | None = None) -> Response:
     site = site or _site(web)
-    metric = _metric_type(web)
+    metric = _metric_type(web, site)
     view = View(web, site, f"{site.base}/table/{metric}")
     search = view.params.get("search")
     store = web.dashboard.context.store.events
@@ -380,7 +375,7 @@ def csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> Res
 
 def export_csv(web: WebRequest, site: Site | None = None) -> Response:
     site = site or _site(web)
-    metric = _metric_type(web)
+    metric = _metric_type(web, site)
     view = View(web, site, site.base)
     rows = metric_rows(view, metric, EXPORT_ROWS, view.params.get("search"))
     return csv_response(f"{metric}.csv", [metric, "visitors" if metric != "event" else "count"],
