@@ -205,10 +205,10 @@ def add_link(
     data_dir: DataDirOption = None,
 ) -> None:
     """Add a short link served at /q/SLUG and print its id and slug."""
-    import ada_url
+    from umami_server.collect.link_targets import NOT_A_WEB_URL, web_url
 
-    if not ada_url.check_url(url):
-        _fail(f"{url!r} is not an absolute URL")
+    if web_url(url) is None:
+        _fail(f"{url!r} is not an absolute URL. {NOT_A_WEB_URL}")
     metadata = _metadata(_settings(data_dir))
     try:
         link = metadata.create_link(name, url, slug)

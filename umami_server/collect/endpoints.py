@@ -6,9 +6,9 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-import ada_url
 import orjson
 
+from umami_server.collect.link_targets import web_url
 from umami_server.collect.pipeline import CollectionPipeline, HitContext, Outcome
 from umami_server.collect.validation import error_tree, js_type_name
 from umami_server.errors import error_body
@@ -185,11 +185,11 @@ class CollectionEndpoints:
         if target is None or not target.url:
             await respond_json(send, 404, NOT_FOUND, include_body=include_body)
             return
-        try:
-            location = ada_url.URL(target.url).href
-        except ValueError:
-            # Umami fails with 500 here; a stored target that is no URL is simply not found.
-            logger.warning("link %s has an invalid target URL %r", slug, target.url)
+        location = web_url(target.url)
+        if location is None:
+            # Umami fails with 500 here; a stored target that is no http(s) URL (a row from an
+            # older version, or written straight to the database) is never redirected to.
+            logger.warning("link %s has a target that is no http(s) URL: %r", slug, target.url)
             await respond_json(send, 404, NOT_FOUND, include_body=include_body)
             return
         await self._record_hit(scope, {"link": target.target_id})
