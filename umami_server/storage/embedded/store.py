@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 import duckdb
 import orjson
 
+from umami_server.config import SECRET_FILE_NAME
 from umami_server.storage.embedded.analytics_db import AnalyticsDatabase
 from umami_server.storage.embedded.copier import LogToAnalyticsCopier
 from umami_server.storage.embedded.ingest_log import IngestLog, IngestLogReader
@@ -23,12 +26,35 @@ INGEST_LOG_FILE = "ingest-log.sqlite"
 METADATA_FILE = "metadata.sqlite"
 
 
-def create_data_dir(data_dir: Path) -> None:
-    """Create the data directory readable by its owner only: it holds password and token hashes.
+# Every file the store keeps, with the side files SQLite and DuckDB create next to them.
+_STORE_FILES = (METADATA_FILE, INGEST_LOG_FILE, ANALYTICS_FILE, SECRET_FILE_NAME)
+_SIDE_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal", ".wal")
 
-    An existing directory keeps the permissions its owner gave it.
+
+def create_data_dir(data_dir: Path) -> None:
+    """Create the data directory for its owner only (0700, files 0600): it holds password and
+    token hashes, the secret that signs tokens, and every visitor's hits.
+
+    An existing directory and its store files lose any group or other permission they had. The
+    process umask becomes 077, as SQLite and DuckDB create side files (-wal, -shm, .wal) later
+    on, each time with the umask's permissions.
     """
+    os.umask(0o077)
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _drop_group_and_other_permissions(data_dir)
+    for name in _STORE_FILES:
+        for suffix in _SIDE_FILE_SUFFIXES:
+            _drop_group_and_other_permissions(data_dir / f"{name}{suffix}")
+
+
+def _drop_group_and_other_permissions(path: Path) -> None:
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return
+    if mode & 0o077:
+        logger.warning("%s was readable by others (mode %o); made it %o", path, mode, mode & 0o700)
+        os.chmod(path, mode & 0o700)
 
 
 class StoreLocked(RuntimeError):
