@@ -94,6 +94,13 @@ def serve(
         )
     except StoreLocked as error:
         _fail(str(error))
+    except Exception as error:
+        from umami_server.storage.disk_full import is_disk_full
+
+        if not is_disk_full(error):
+            raise
+        _fail(f"no space left in {settings.data_dir} to open its databases: free some space "
+              "(a few megabytes are enough to start read-only) and start again")
     generated = ensure_first_admin(store.metadata, settings.admin_password)
     if generated:
         typer.secho(
