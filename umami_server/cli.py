@@ -94,6 +94,13 @@ def serve(
         )
     except StoreLocked as error:
         _fail(str(error))
+    except Exception as error:
+        from umami_server.storage.disk_full import is_disk_full
+
+        if not is_disk_full(error):
+            raise
+        _fail(f"no space left in {settings.data_dir} to open its databases: free some space "
+              "(a few megabytes are enough to start read-only) and start again")
     generated = ensure_first_admin(store.metadata, settings.admin_password)
     if generated:
         typer.secho(
@@ -205,10 +212,10 @@ def add_link(
     data_dir: DataDirOption = None,
 ) -> None:
     """Add a short link served at /q/SLUG and print its id and slug."""
-    import ada_url
+    from umami_server.collect.link_targets import NOT_A_WEB_URL, web_url
 
-    if not ada_url.check_url(url):
-        _fail(f"{url!r} is not an absolute URL")
+    if web_url(url) is None:
+        _fail(f"{url!r} is not an absolute URL. {NOT_A_WEB_URL}")
     metadata = _metadata(_settings(data_dir))
     try:
         link = metadata.create_link(name, url, slug)

@@ -11,6 +11,7 @@ from umami_server.api.shares import LINK, ShareCreate, create_entity_share, shar
 from umami_server.api.transport import OK, ApiCall, ApiRouter, bad_request, not_found
 from umami_server.api.validation import PageQuery, Schema, SearchPageQuery, text, uuid_text
 from umami_server.auth import permissions as can
+from umami_server.collect.link_targets import NOT_A_WEB_URL, web_url
 from umami_server.storage.metadata_store import DuplicateName
 
 router = ApiRouter()
@@ -21,6 +22,8 @@ def check_url(url: str | None) -> None:
     if url is not None and any(ord(character) < 32 or ord(character) == 127
                                for character in url):
         raise bad_request("The URL may not contain control characters.")
+    if url is not None and web_url(url) is None:
+        raise bad_request(NOT_A_WEB_URL)
 
 
 class LinkCreate(Schema):

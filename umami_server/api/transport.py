@@ -23,6 +23,13 @@ from starlette.routing import BaseRoute, Route
 from umami_server.auth.context import Auth
 from umami_server.auth.share_scope import SHARE_ROUTES, ShareRoute, scoped
 from umami_server.errors import error_body
+from umami_server.storage.disk_full import (
+    DISK_FULL_CODE,
+    DISK_FULL_MESSAGE,
+    DISK_FULL_RETRY_AFTER_SECONDS,
+    disk_full_log,
+    is_disk_full,
+)
 from umami_server.storage.interface import QueryTooLarge
 
 if TYPE_CHECKING:
@@ -175,7 +182,11 @@ def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable
         except QueryTooLarge as error:
             logger.warning("%s %s: %s", request.method, request.url.path, error)
             return json_response(error_body(QUERY_TOO_LARGE, "query-too-large", 503), 503)
-        except Exception:
+        except Exception as error:
+            if is_disk_full(error):
+                disk_full_log.refused("metadata database")
+                return json_response(error_body(DISK_FULL_MESSAGE, DISK_FULL_CODE, 503), 503,
+                                     {"retry-after": str(DISK_FULL_RETRY_AFTER_SECONDS)})
             logger.exception("%s %s failed", request.method, request.url.path)
             return json_response(error_body("Server error", "server-error", 500), 500)
 

@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime
 
+from umami_server.storage.disk_full import disk_full_log, is_disk_full
 from umami_server.storage.metadata_store import MetadataStore
 
 logger = logging.getLogger("umami_server.collect")
@@ -31,7 +32,10 @@ class DropCounter:
             return
         try:
             self._metadata.add_dropped_hits(dict(counts))
-        except Exception:
-            logger.exception("could not save dropped-hit counts; keeping them for the next try")
+        except Exception as error:
+            if is_disk_full(error):
+                disk_full_log.refused("dropped-hit counts")
+            else:
+                logger.exception("could not save dropped-hit counts; keeping them for the next try")
             with self._lock:
                 self._counts.update(counts)

@@ -6,12 +6,18 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-import ada_url
 import orjson
 
+from umami_server.collect.link_targets import web_url
 from umami_server.collect.pipeline import CollectionPipeline, HitContext, Outcome
 from umami_server.collect.validation import error_tree, js_type_name
 from umami_server.errors import error_body
+from umami_server.storage.disk_full import (
+    DISK_FULL_CODE,
+    DISK_FULL_MESSAGE,
+    DISK_FULL_RETRY_AFTER_SECONDS,
+    StorageFull,
+)
 from umami_server.storage.embedded.ingest_log import IngestLogClosed, IngestQueueFull
 from umami_server.storage.interface import EventStore
 from umami_server.storage.records import IngestEntry
@@ -34,6 +40,9 @@ TRANSPARENT_GIF = bytes.fromhex(
 JSON_HEADERS = [(b"content-type", b"application/json")]
 NOT_FOUND = error_body("Not found", "not-found", 404)
 BUSY = error_body("Too many events are waiting to be stored; retry shortly.", "busy", 503)
+DISK_FULL = error_body(DISK_FULL_MESSAGE, DISK_FULL_CODE, 503)
+# Why a hit was not stored: the 503 body and the Retry-After seconds that go with it.
+Refusal = tuple[dict[str, Any], int]
 
 
 class BodyTooLarge(Exception):
@@ -70,10 +79,12 @@ async def respond(
     await send({"type": "http.response.body", "body": body if include_body else b""})
 
 
-async def respond_json(send: Send, status: int, body: Any, **kwargs: Any) -> None:
+async def respond_json(
+    send: Send, status: int, body: Any, retry_after: int = RETRY_AFTER_SECONDS, **kwargs: Any
+) -> None:
     headers = list(JSON_HEADERS)
     if status == 503:
-        headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
+        headers.append((b"retry-after", str(retry_after).encode()))
     await respond(send, status, orjson.dumps(body), headers, **kwargs)
 
 
@@ -102,18 +113,20 @@ class CollectionEndpoints:
         self.events = events
         self.base_path = base_path
 
-    async def _store(self, outcomes: list[Outcome]) -> bool:
-        """Make the entries of these outcomes durable; False when the store is overloaded."""
+    async def _store(self, outcomes: list[Outcome]) -> Refusal | None:
+        """Make the entries of these outcomes durable; the 503 to answer when they are not."""
         entries: list[IngestEntry] = [o.entry for o in outcomes if o.entry is not None]
         if entries:
             try:
                 await self.events.write(entries)
             except (IngestQueueFull, IngestLogClosed):
-                return False
+                return BUSY, RETRY_AFTER_SECONDS
+            except StorageFull:
+                return DISK_FULL, DISK_FULL_RETRY_AFTER_SECONDS
             new_sessions = [o.new_session_id for o in outcomes if o.new_session_id]
             if new_sessions:
                 self.pipeline.remember_sessions(new_sessions)
-        return True
+        return None
 
     async def send(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -122,8 +135,9 @@ class CollectionEndpoints:
             await respond_json(send, 413, _too_large(MAX_SEND_BODY_BYTES))
             return
         outcome = await self.pipeline.process(_decode_json(raw), hit_context(scope))
-        if not await self._store([outcome]):
-            await respond_json(send, 503, BUSY)
+        refusal = await self._store([outcome])
+        if refusal is not None:
+            await respond_json(send, 503, refusal[0], retry_after=refusal[1])
             return
         await respond_json(send, outcome.status, outcome.body)
 
@@ -140,8 +154,9 @@ class CollectionEndpoints:
             return
         context = hit_context(scope)
         outcomes = [await self.pipeline.process(item, context) for item in items]
-        if not await self._store(outcomes):
-            await respond_json(send, 503, BUSY)
+        refusal = await self._store(outcomes)
+        if refusal is not None:
+            await respond_json(send, 503, refusal[0], retry_after=refusal[1])
             return
         details = []
         cache: str | None = None
@@ -185,11 +200,11 @@ class CollectionEndpoints:
         if target is None or not target.url:
             await respond_json(send, 404, NOT_FOUND, include_body=include_body)
             return
-        try:
-            location = ada_url.URL(target.url).href
-        except ValueError:
-            # Umami fails with 500 here; a stored target that is no URL is simply not found.
-            logger.warning("link %s has an invalid target URL %r", slug, target.url)
+        location = web_url(target.url)
+        if location is None:
+            # Umami fails with 500 here; a stored target that is no http(s) URL (a row from an
+            # older version, or written straight to the database) is never redirected to.
+            logger.warning("link %s has a target that is no http(s) URL: %r", slug, target.url)
             await respond_json(send, 404, NOT_FOUND, include_body=include_body)
             return
         await self._record_hit(scope, {"link": target.target_id})
@@ -203,7 +218,9 @@ class CollectionEndpoints:
         if referer:
             payload["referrer"] = referer
         outcome = await self.pipeline.process({"type": "event", "payload": payload}, context)
-        if outcome.entry is not None and not await self._store([outcome]):
+        refusal = await self._store([outcome]) if outcome.entry is not None else None
+        # A full disk is logged where the write failed, once a minute.
+        if refusal is not None and refusal[0] is BUSY:
             logger.warning("dropped a %s hit: the store is overloaded", next(iter(source)))
 
 

@@ -116,10 +116,14 @@ class CollectionPipeline:
         token = None
         if payload.website:
             token = self.identity.read_token(context.cache_token)
-            if not (token and token.website_id):
-                website = await self.sources.website(payload.website)
-                if website is None or website.deleted:
-                    return Outcome(400, WEBSITE_NOT_FOUND)
+            if token is not None and token.website_id != payload.website:
+                # A token carries a visit over only on the website it was issued for.
+                token = None
+            # Umami skips this lookup when a token comes along, so a token outlives its website;
+            # the lookup is cached, and a deletion through this server clears the cache at once.
+            website = await self.sources.website(payload.website)
+            if website is None or website.deleted:
+                return Outcome(400, WEBSITE_NOT_FOUND)
         source_id = payload.source_id
 
         ip = payload.ip or client_ip_from(

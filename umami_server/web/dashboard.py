@@ -38,6 +38,7 @@ from umami_server.api.validation import parse
 from umami_server.auth.context import Auth, AuthUser
 from umami_server.context import ServerContext
 from umami_server.queries.errors import QueryError
+from umami_server.storage.disk_full import DISK_FULL_MESSAGE, disk_full_log, is_disk_full
 from umami_server.storage.interface import QueryTooLarge
 from umami_server.web import session
 from umami_server.web.templating import Templates
@@ -176,9 +177,13 @@ class Dashboard:
         except QueryTooLarge as error:
             logger.warning("%s %s: %s", request.method, request.url.path, error)
             response = web.error_page(503, QUERY_TOO_LARGE)
-        except Exception:
-            logger.exception("%s %s failed", request.method, request.url.path)
-            response = web.error_page(500, "The server failed to answer this page.")
+        except Exception as error:
+            if is_disk_full(error):
+                disk_full_log.refused("metadata database")
+                response = web.error_page(503, DISK_FULL_MESSAGE)
+            else:
+                logger.exception("%s %s failed", request.method, request.url.path)
+                response = web.error_page(500, "The server failed to answer this page.")
         if new_key:
             session.set_browser_key(response, request, key, web.secure)
         if token and user is None:

@@ -253,7 +253,8 @@ class AnalyticsDatabase:
                                    [finishes])
             connection.execute("COMMIT")
         except Exception:
-            connection.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.TransactionException):
+                connection.execute("ROLLBACK")
             raise
         finally:
             connection.execute("SET enable_progress_bar = false")
@@ -314,7 +315,9 @@ class AnalyticsDatabase:
                 yield cursor
                 cursor.execute("COMMIT")
             except Exception:
-                cursor.execute("ROLLBACK")
+                # A failed COMMIT has rolled back already; the original error is what matters.
+                with contextlib.suppress(duckdb.TransactionException):
+                    cursor.execute("ROLLBACK")
                 # The cached chain ends may hold rows the rollback removed.
                 self._chain_ends.clear()
                 raise

@@ -8,6 +8,7 @@ import time
 
 import orjson
 
+from umami_server.storage.disk_full import disk_full_log, is_disk_full
 from umami_server.storage.embedded.analytics_db import AnalyticsDatabase
 from umami_server.storage.embedded.ingest_log import IngestLog, IngestLogReader
 from umami_server.storage.records import Row
@@ -78,6 +79,7 @@ class LogToAnalyticsCopier:
         self._database.load_batch(
             last_sequence, events, sessions, event_data, session_data, revenue
         )
+        disk_full_log.recovered("analytics database")
         self._applied = last_sequence
         self._log.allow_pruning_through(last_sequence)
         with self._caught_up:
@@ -96,10 +98,14 @@ class LogToAnalyticsCopier:
             self._log.appended_signal.clear()
             try:
                 self.catch_up()
-            except Exception:
+            except Exception as error:
                 self.failures += 1
-                logger.exception("copying the ingest log into DuckDB failed; will retry")
-                time.sleep(min(5.0, self._interval * 4))
+                if is_disk_full(error):
+                    # The entries stay in the log and are copied once there is space again.
+                    disk_full_log.refused("analytics database")
+                else:
+                    logger.exception("copying the ingest log into DuckDB failed; will retry")
+                self._stop.wait(min(5.0, self._interval * 4))
 
     def wait_until_applied(self, sequence: int, timeout: float) -> bool:
         """Block until entries up to `sequence` are queryable (used by tests and shutdown)."""

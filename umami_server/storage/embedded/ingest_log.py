@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from umami_server.storage.disk_full import StorageFull, disk_full_log, is_disk_full
+
 logger = logging.getLogger("umami_server.storage")
 
 _MAX_ENTRIES_PER_COMMIT = 2048
@@ -137,9 +139,15 @@ class IngestLog:
                 (first, last, b"[" + b",".join(entries) + b"]"),
             )
         except sqlite3.Error as failure:
-            logger.exception("could not write %d entries to the ingest log", len(entries))
-            error = failure
+            if is_disk_full(failure):
+                # The callers answer 503; one log line a minute says why.
+                disk_full_log.refused("ingest log")
+                error = StorageFull()
+            else:
+                logger.exception("could not write %d entries to the ingest log", len(entries))
+                error = failure
         else:
+            disk_full_log.recovered("ingest log")
             self._next_sequence = last + 1
             self._committed_sequence = last
             self.commits += 1
@@ -162,8 +170,11 @@ class IngestLog:
         try:
             self._writer.execute("DELETE FROM ingest_log WHERE last_seq < ?", (target,))
             self._pruned_below = target
-        except sqlite3.Error:
-            logger.exception("could not prune the ingest log")
+        except sqlite3.Error as failure:
+            if is_disk_full(failure):
+                disk_full_log.refused("ingest log pruning")
+            else:
+                logger.exception("could not prune the ingest log")
 
     def close(self) -> None:
         """Commit what is queued, then stop the writer thread."""
