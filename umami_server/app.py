@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from umami_server.api.routes import api_routes
+from umami_server.api.transport import too_large_response
 from umami_server.collect.drops import DropCounter
 from umami_server.collect.endpoints import (
     CollectionEndpoints,
@@ -31,6 +32,7 @@ from umami_server.config import Settings
 from umami_server.context import ServerContext
 from umami_server.enrich.geo import GeoLocator
 from umami_server.errors import error_body
+from umami_server.http_limits import MAX_BODY_BYTES, BodyTooLarge, limited_receive
 from umami_server.storage.interface import Store
 from umami_server.web.routes import web_routes
 from umami_server.web.tracker import TrackerScript
@@ -122,13 +124,17 @@ class UmamiServerApp:
             message, code = messages.get(status, ("Server error", "server-error"))
             return JSONResponse(error_body(message, code, status), status_code=status)
 
+        async def body_too_large(_: Request, error: Exception) -> Response:
+            assert isinstance(error, BodyTooLarge)
+            return too_large_response(error)
+
         return Starlette(
             routes=[
                 Route("/api/heartbeat", heartbeat, methods=["GET"]),
                 *api_routes(self.context),
                 *web_routes(self.context),
             ],
-            exception_handlers={HTTPException: http_error},
+            exception_handlers={HTTPException: http_error, BodyTooLarge: body_too_large},
             lifespan=self._lifespan,
         )
 
@@ -189,7 +195,8 @@ class UmamiServerApp:
             return
         match = self._collect_route(path)
         if match is None:
-            await self.api(scope, receive, send_with_headers)
+            # A ceiling for every route; those that take bodies read them with their own limit.
+            await self.api(scope, limited_receive(receive, MAX_BODY_BYTES), send_with_headers)
             return
         route, slug = match
         method = scope["method"]

@@ -12,6 +12,7 @@ import orjson
 from umami_server.collect.pipeline import CollectionPipeline, HitContext, Outcome
 from umami_server.collect.validation import error_tree, js_type_name
 from umami_server.errors import error_body
+from umami_server.http_limits import CLOSE_CONNECTION, BodyTooLarge, body_too_large, read_body
 from umami_server.storage.embedded.ingest_log import IngestLogClosed, IngestQueueFull
 from umami_server.storage.interface import EventStore
 from umami_server.storage.records import IngestEntry
@@ -34,27 +35,6 @@ TRANSPARENT_GIF = bytes.fromhex(
 JSON_HEADERS = [(b"content-type", b"application/json")]
 NOT_FOUND = error_body("Not found", "not-found", 404)
 BUSY = error_body("Too many events are waiting to be stored; retry shortly.", "busy", 503)
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-async def read_body(receive: Receive, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge()
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
 
 
 async def respond(
@@ -117,9 +97,9 @@ class CollectionEndpoints:
 
     async def send(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            raw = await read_body(receive, MAX_SEND_BODY_BYTES)
-        except BodyTooLarge:
-            await respond_json(send, 413, _too_large(MAX_SEND_BODY_BYTES))
+            raw = await read_body(receive, MAX_SEND_BODY_BYTES, scope["headers"])
+        except BodyTooLarge as error:
+            await _refuse_body(send, error)
             return
         outcome = await self.pipeline.process(_decode_json(raw), hit_context(scope))
         if not await self._store([outcome]):
@@ -129,9 +109,9 @@ class CollectionEndpoints:
 
     async def batch(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            raw = await read_body(receive, MAX_BATCH_BODY_BYTES)
-        except BodyTooLarge:
-            await respond_json(send, 413, _too_large(MAX_BATCH_BODY_BYTES))
+            raw = await read_body(receive, MAX_BATCH_BODY_BYTES, scope["headers"])
+        except BodyTooLarge as error:
+            await _refuse_body(send, error)
             return
         items = _decode_json(raw)
         problem = _batch_problem(items)
@@ -221,8 +201,10 @@ def _request_url(scope: Scope, headers: dict[str, str]) -> str:
     return url
 
 
-def _too_large(limit: int) -> dict[str, Any]:
-    return error_body(f"Request body is larger than {limit} bytes.", "payload-too-large", 413)
+async def _refuse_body(send: Send, error: BodyTooLarge) -> None:
+    # Closing the connection spares reading the rest of the body.
+    await respond(send, 413, orjson.dumps(body_too_large(error.limit)),
+                  [*JSON_HEADERS, CLOSE_CONNECTION])
 
 
 def _batch_problem(items: Any) -> dict[str, Any] | None:
