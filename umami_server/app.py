@@ -16,7 +16,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from umami_server.api.routes import api_routes
-from umami_server.api.transport import too_large_response
 from umami_server.collect.drops import DropCounter
 from umami_server.collect.endpoints import (
     CollectionEndpoints,
@@ -32,7 +31,6 @@ from umami_server.config import Settings
 from umami_server.context import ServerContext
 from umami_server.enrich.geo import GeoLocator
 from umami_server.errors import error_body
-from umami_server.http_limits import MAX_BODY_BYTES, BodyTooLarge, limited_receive
 from umami_server.storage.interface import Store
 from umami_server.web.routes import web_routes
 from umami_server.web.tracker import TrackerScript
@@ -124,17 +122,13 @@ class UmamiServerApp:
             message, code = messages.get(status, ("Server error", "server-error"))
             return JSONResponse(error_body(message, code, status), status_code=status)
 
-        async def body_too_large(_: Request, error: Exception) -> Response:
-            assert isinstance(error, BodyTooLarge)
-            return too_large_response(error)
-
         return Starlette(
             routes=[
                 Route("/api/heartbeat", heartbeat, methods=["GET"]),
                 *api_routes(self.context),
                 *web_routes(self.context),
             ],
-            exception_handlers={HTTPException: http_error, BodyTooLarge: body_too_large},
+            exception_handlers={HTTPException: http_error},
             lifespan=self._lifespan,
         )
 
@@ -195,8 +189,7 @@ class UmamiServerApp:
             return
         match = self._collect_route(path)
         if match is None:
-            # A ceiling for every route; those that take bodies read them with their own limit.
-            await self.api(scope, limited_receive(receive, MAX_BODY_BYTES), send_with_headers)
+            await self.api(scope, receive, send_with_headers)
             return
         route, slug = match
         method = scope["method"]

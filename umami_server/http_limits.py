@@ -1,10 +1,11 @@
 """What one connection may send the server, and how long it may take.
 
 Bodies are read piece by piece and refused (413) as soon as they pass the route's limit, whether
-their length is declared or they come chunked. The request head (request line and headers) is
-bounded by `GuardedHttpToolsProtocol`: httptools itself has no such limit and buffers a header
-for as long as its bytes keep coming. The same protocol closes connections that send nothing, or
-trickle their head, for longer than the timeouts below.
+their length is declared or they come chunked: every route that reads a body does so through
+`read_body`, and one that does not holds at most uvicorn's flow-control buffer (64 KB) of it.
+The request head (request line and headers) is bounded by `GuardedHttpToolsProtocol`: httptools
+has no such limit and buffers a header for as long as its bytes keep coming. The same protocol
+closes connections that send nothing, or trickle their head, for longer than the timeouts below.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ Receive = Callable[[], Awaitable[Message]]
 # Request line plus headers. Real heads stay under 16 KB even with big cookies; nginx's default
 # buffers allow 32 KB, so this leaves room for whatever a proxy in front adds.
 MAX_HEAD_BYTES = 64 * 1024
-# The largest body any route outside collection takes (management JSON); routes may set less.
+# The largest body a route outside collection takes (management JSON); forms take less.
 MAX_BODY_BYTES = 1024 * 1024
 # A connection must send its first request within this many seconds of opening (or its next one
 # after an answer), and a request head must be complete this long after its first byte arrived.
@@ -78,23 +79,6 @@ async def read_body(receive: Receive, limit: int,
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
-
-
-def limited_receive(receive: Receive, limit: int) -> Receive:
-    """`receive` that raises BodyTooLarge once the body has passed `limit`: a ceiling for every
-    route, including any that reads its body without a limit of its own."""
-    size = 0
-
-    async def receive_within_limit() -> Message:
-        nonlocal size
-        message = await receive()
-        if message["type"] == "http.request":
-            size += len(message.get("body", b""))
-            if size > limit:
-                raise BodyTooLarge(limit)
-        return message
-
-    return receive_within_limit
 
 
 class _HeadTooLarge(Exception):
