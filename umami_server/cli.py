@@ -77,6 +77,7 @@ def serve(
     import uvicorn
 
     from umami_server.app import UmamiServerApp
+    from umami_server.http_limits import KEEP_ALIVE_SECONDS, GuardedHttpToolsProtocol
     from umami_server.storage.embedded.store import EmbeddedStore, StoreLocked
 
     settings = _settings(data_dir, host, port)
@@ -120,7 +121,9 @@ def serve(
         host=settings.host,
         port=settings.port,
         loop="uvloop",
-        http="httptools",
+        # httptools, plus a bound on request heads and timeouts for idle or trickling clients.
+        http=GuardedHttpToolsProtocol,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         lifespan="on",
         log_level=log_level.lower(),
         access_log=False,

@@ -25,7 +25,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "TRACKER_SCRIPT_NAME": "comma-separated extra names for the tracker script",
     "IGNORE_IP": "comma-separated IPs or CIDR ranges whose hits are refused with 403",
     "DISABLE_BOT_CHECK": "any non-empty value stores hits from bots too",
-    "CLIENT_IP_HEADER": "request header checked first for the client IP",
+    "CLIENT_IP_HEADER": "header checked first for the client IP; the only one login limits trust",
     "SKIP_LOCATION_HEADERS": "any non-empty value ignores CDN geo headers",
     "GEOLITE_DB_PATH": "path to a city MMDB file (GeoLite2-City or DB-IP City Lite)",
     "SALT_ROTATION": "how often anonymous session ids rotate: day, week or month (default)",

@@ -9,7 +9,8 @@ from umami_server.api.services import ApiServices
 from umami_server.api.transport import OK, ApiCall, ApiError, ApiRouter
 from umami_server.api.validation import Schema, text
 from umami_server.auth.passwords import verify_password
-from umami_server.enrich.client_ip import client_ip_from
+from umami_server.auth.rate_limit import wait_message
+from umami_server.enrich.client_ip import account_client_ip
 from umami_server.storage.metadata_store import PageRequest
 
 router = ApiRouter()
@@ -38,8 +39,14 @@ def user_with_teams(services: ApiServices, user: dict[str, Any]) -> dict[str, An
 
 
 def _client_key(call: ApiCall) -> str:
+    # Forwarding headers anyone can send count only when CLIENT_IP_HEADER names one.
     settings = call.services.context.settings
-    return client_ip_from(call.headers, call.peer_ip, settings.client_ip_header) or "unknown"
+    return account_client_ip(call.headers, call.peer_ip, settings.client_ip_header) or "unknown"
+
+
+def _too_many(wait: int) -> ApiError:
+    return ApiError(429, wait_message(wait), "too-many-requests",
+                    headers={"Retry-After": str(wait)})
 
 
 @router.post("/api/auth/login", body=LoginBody, auth="none")
@@ -52,8 +59,8 @@ def login(call: ApiCall) -> Any:
     throttle_key = username[:256]
     wait = services.limiter.retry_after(client, throttle_key)
     if wait:
-        raise ApiError(429, "Too many login attempts", "too-many-requests",
-                       headers={"Retry-After": str(wait)})
+        raise _too_many(wait)
+    locked_for = services.limiter.username_locked_for(throttle_key)
     user = services.store.find_user(username)
     if user is not None and user["deleted_at"] is not None:
         user = None
@@ -61,6 +68,9 @@ def login(call: ApiCall) -> Any:
     matches = verify_password(password, user["password"] if user else _DUMMY_HASH)
     if user is None or not matches:
         services.limiter.failed(client, throttle_key)
+        # A locked username answers a wrong guess with the wait, as it does other addresses.
+        if locked_for:
+            raise _too_many(locked_for)
         raise ApiError(401, "Unauthorized", "incorrect-username-password")
     services.limiter.succeeded(throttle_key)
     token = services.tokens.issue(user["user_id"])

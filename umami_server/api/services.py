@@ -34,7 +34,7 @@ class ApiServices:
         days = context.settings.token_lifetime_days
         lifetime = timedelta(days=days) if days else None
         tokens = TokenService(store, context.secret, lifetime)
-        return cls(context, tokens, LoginLimiter())
+        return cls(context, tokens, context.login_limiter)
 
     @property
     def store(self) -> MetadataStore:

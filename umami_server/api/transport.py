@@ -23,6 +23,13 @@ from starlette.routing import BaseRoute, Route
 from umami_server.auth.context import Auth
 from umami_server.auth.share_scope import SHARE_ROUTES, ShareRoute, scoped
 from umami_server.errors import error_body
+from umami_server.http_limits import (
+    CLOSE_CONNECTION,
+    MAX_BODY_BYTES,
+    BodyTooLarge,
+    body_too_large,
+    read_body,
+)
 from umami_server.storage.disk_full import (
     DISK_FULL_CODE,
     DISK_FULL_MESSAGE,
@@ -39,9 +46,6 @@ logger = logging.getLogger("umami_server.api")
 
 QUERY_TOO_LARGE = ("This query needs more memory than the server may use (DUCKDB_MEMORY_LIMIT): "
                    "choose a shorter date range or fewer filters, or raise the limit.")
-
-# Management bodies are small; anything bigger is refused before it is read whole.
-MAX_BODY_BYTES = 1024 * 1024
 
 
 class ApiError(Exception):
@@ -141,6 +145,12 @@ def json_response(value: Any, status: int = 200,
                     media_type="application/json")
 
 
+def too_large_response(error: BodyTooLarge) -> Response:
+    """413, and the connection is closed rather than the rest of the body read."""
+    name, value = CLOSE_CONNECTION
+    return json_response(body_too_large(error.limit), 413, {name.decode(): value.decode()})
+
+
 def _decode(raw: bytes) -> Any:
     try:
         return orjson.loads(raw) if raw else None
@@ -168,17 +178,15 @@ def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable
             if endpoint.query is not None:
                 call.query = parse(endpoint.query, call.query_params)
             if endpoint.body is not None:
-                declared = request.headers.get("content-length", "0")
-                if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-                    raise ApiError(413, "Payload too large", "payload-too-large")
-                raw = await request.body()
-                if len(raw) > MAX_BODY_BYTES:
-                    raise ApiError(413, "Payload too large", "payload-too-large")
+                # Management bodies are small: refused as soon as one passes the limit.
+                raw = await read_body(request.receive, MAX_BODY_BYTES, request.scope["headers"])
                 call.body = parse(endpoint.body, _decode(raw))
             result = await run_in_threadpool(_run, endpoint, call)
             return result if isinstance(result, Response) else json_response(result)
         except ApiError as error:
             return json_response(error.body, error.status, error.headers)
+        except BodyTooLarge as error:
+            return too_large_response(error)
         except QueryTooLarge as error:
             logger.warning("%s %s: %s", request.method, request.url.path, error)
             return json_response(error_body(QUERY_TOO_LARGE, "query-too-large", 503), 503)

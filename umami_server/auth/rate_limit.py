@@ -47,6 +47,11 @@ class SlidingWindowLimiter:
                 return 0
             return max(1, math.ceil(attempts[-self.limit] + self.window - now))
 
+    def count(self, key: str) -> int:
+        """Attempts recorded for `key` within the window."""
+        with self._lock:
+            return len(self._recent(key, time.monotonic()))
+
     def record(self, key: str) -> None:
         with self._lock:
             self._recent(key, time.monotonic()).append(time.monotonic())
@@ -57,6 +62,13 @@ class SlidingWindowLimiter:
 
 
 class LoginLimiter:
+    """Failed logins per client address and per username.
+
+    A username that reached its limit is not shut for everyone: an address with no recent
+    failures may still try it, so strangers' wrong guesses cannot lock the owner out, while
+    each address that fails once has to wait like the rest.
+    """
+
     def __init__(self, per_ip: int = LOGIN_FAILURES_PER_IP,
                  per_username: int = LOGIN_FAILURES_PER_USERNAME,
                  window: float = LOGIN_WINDOW_SECONDS):
@@ -64,7 +76,15 @@ class LoginLimiter:
         self.by_username = SlidingWindowLimiter(per_username, window)
 
     def retry_after(self, ip: str, username: str) -> int:
-        return max(self.by_ip.retry_after(ip), self.by_username.retry_after(username))
+        """Seconds before `ip` may try `username`; 0 when the password may be checked now."""
+        wait = self.by_ip.retry_after(ip)
+        if wait or self.by_ip.count(ip) == 0:
+            return wait
+        return self.by_username.retry_after(username)
+
+    def username_locked_for(self, username: str) -> int:
+        """Seconds until `username` takes attempts from every address again; 0 when it does."""
+        return self.by_username.retry_after(username)
 
     def failed(self, ip: str, username: str) -> None:
         self.by_ip.record(ip)
@@ -72,3 +92,13 @@ class LoginLimiter:
 
     def succeeded(self, username: str) -> None:
         self.by_username.reset(username)
+
+
+def wait_message(seconds: int) -> str:
+    """What a refused login is told, with the wait rounded up to a unit people read."""
+    if seconds < 60:
+        wait = f"{seconds} second{'s' if seconds != 1 else ''}"
+    else:
+        minutes = math.ceil(seconds / 60)
+        wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"Too many failed login attempts. Try again in {wait}."

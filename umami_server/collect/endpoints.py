@@ -12,6 +12,7 @@ from umami_server.collect.link_targets import web_url
 from umami_server.collect.pipeline import CollectionPipeline, HitContext, Outcome
 from umami_server.collect.validation import error_tree, js_type_name
 from umami_server.errors import error_body
+from umami_server.http_limits import CLOSE_CONNECTION, BodyTooLarge, body_too_large, read_body
 from umami_server.storage.disk_full import (
     DISK_FULL_CODE,
     DISK_FULL_MESSAGE,
@@ -43,27 +44,6 @@ BUSY = error_body("Too many events are waiting to be stored; retry shortly.", "b
 DISK_FULL = error_body(DISK_FULL_MESSAGE, DISK_FULL_CODE, 503)
 # Why a hit was not stored: the 503 body and the Retry-After seconds that go with it.
 Refusal = tuple[dict[str, Any], int]
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-async def read_body(receive: Receive, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge()
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
 
 
 async def respond(
@@ -130,9 +110,9 @@ class CollectionEndpoints:
 
     async def send(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            raw = await read_body(receive, MAX_SEND_BODY_BYTES)
-        except BodyTooLarge:
-            await respond_json(send, 413, _too_large(MAX_SEND_BODY_BYTES))
+            raw = await read_body(receive, MAX_SEND_BODY_BYTES, scope["headers"])
+        except BodyTooLarge as error:
+            await _refuse_body(send, error)
             return
         outcome = await self.pipeline.process(_decode_json(raw), hit_context(scope))
         refusal = await self._store([outcome])
@@ -143,9 +123,9 @@ class CollectionEndpoints:
 
     async def batch(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            raw = await read_body(receive, MAX_BATCH_BODY_BYTES)
-        except BodyTooLarge:
-            await respond_json(send, 413, _too_large(MAX_BATCH_BODY_BYTES))
+            raw = await read_body(receive, MAX_BATCH_BODY_BYTES, scope["headers"])
+        except BodyTooLarge as error:
+            await _refuse_body(send, error)
             return
         items = _decode_json(raw)
         problem = _batch_problem(items)
@@ -238,8 +218,10 @@ def _request_url(scope: Scope, headers: dict[str, str]) -> str:
     return url
 
 
-def _too_large(limit: int) -> dict[str, Any]:
-    return error_body(f"Request body is larger than {limit} bytes.", "payload-too-large", 413)
+async def _refuse_body(send: Send, error: BodyTooLarge) -> None:
+    # Closing the connection spares reading the rest of the body.
+    await respond(send, 413, orjson.dumps(body_too_large(error.limit)),
+                  [*JSON_HEADERS, CLOSE_CONNECTION])
 
 
 def _batch_problem(items: Any) -> dict[str, Any] | None:

@@ -179,3 +179,20 @@ class IpBlocklist:
             return False
         # Membership is false across families, as in Umami's kind() comparison.
         return any(address in network for network in self._networks)
+
+
+def account_client_ip(
+    headers: Mapping[str, str], peer_ip: str | None, client_ip_header: str | None = None
+) -> str | None:
+    """The client address for what protects accounts (login limits), normalized.
+
+    Unlike collection, which reads every header of §6.2 as Umami does, this trusts a header only
+    when CLIENT_IP_HEADER names it, i.e. a proxy in front sets it; else the socket peer. A list
+    (X-Forwarded-For) gives its last entry: the one that proxy added, not what the client sent.
+    """
+    value = headers.get(client_ip_header.lower()) if client_ip_header else None
+    if value:
+        raw = value.rsplit(",", 1)[-1].strip()
+        if raw:
+            return normalize_ip(raw)
+    return normalize_ip(peer_ip) if peer_ip else None

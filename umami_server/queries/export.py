@@ -18,11 +18,24 @@ EXPORTED = (("events.csv", "event"), ("pages.csv", "path"), ("referrers.csv", "r
             ("countries.csv", "country"))
 
 
+# A cell starting with one of these runs as a formula in a spreadsheet; tab and carriage return
+# count too, since some spreadsheets strip them before looking.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """`cell`, quoted with a leading `'` when a spreadsheet would run it. Visitors choose page
+    paths, titles and event names, so any exported text may be an attacker's."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def _csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["x", "y"])
-    writer.writerows([row["x"], row["y"]] for row in rows)
+    writer.writerows([spreadsheet_safe(row["x"]), row["y"]] for row in rows)
     return buffer.getvalue().removesuffix("\r\n")
 
 

@@ -33,10 +33,12 @@ from umami_server.api.transport import (
     ApiError,
     Endpoint,
     authorize,
+    too_large_response,
 )
 from umami_server.api.validation import parse
 from umami_server.auth.context import Auth, AuthUser
 from umami_server.context import ServerContext
+from umami_server.http_limits import BodyTooLarge, read_body
 from umami_server.queries.errors import QueryError
 from umami_server.storage.disk_full import DISK_FULL_MESSAGE, disk_full_log, is_disk_full
 from umami_server.storage.interface import QueryTooLarge
@@ -78,7 +80,7 @@ async def _in_bursts(pieces: Iterator[str]) -> AsyncIterator[bytes]:
 
 logger = logging.getLogger("umami_server.web")
 
-# Form bodies are a few fields; refuse anything bigger before reading it whole.
+# Form bodies are a few fields; reading stops as soon as one passes this.
 MAX_FORM_BYTES = 64 * 1024
 _ROUTERS = (auth_api.router, users.router, teams.router, websites.router, pixels.router,
             links.router, shares.router, report_runs.router)
@@ -131,12 +133,11 @@ class Dashboard:
         async def endpoint(request: Request) -> Response:
             form: dict[str, str] = {}
             if request.method == "POST":
-                declared = request.headers.get("content-length", "0")
-                if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-                    return HTMLResponse("Form too large", 413)
-                raw = await request.body()
-                if len(raw) > MAX_FORM_BYTES:
-                    return HTMLResponse("Form too large", 413)
+                try:
+                    raw = await read_body(request.receive, MAX_FORM_BYTES,
+                                          request.scope["headers"])
+                except BodyTooLarge as error:
+                    return too_large_response(error)
                 form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
             return await run_in_threadpool(self._run, handler, request, form, login)
 

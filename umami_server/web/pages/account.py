@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, unquote, urlsplit
+
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
@@ -9,12 +11,29 @@ from umami_server.api.transport import ApiError
 from umami_server.web import session
 from umami_server.web.dashboard import Dashboard, WebRequest, api_message
 
+# Printable ASCII other than space goes out as it is; the rest of a Location is percent-encoded.
+_LOCATION_SAFE = "".join(chr(code) for code in range(0x21, 0x7F))
+
+
+def _is_local_path(value: str) -> bool:
+    # Browsers drop tabs and newlines inside a URL and read a backslash as `/`, so `/<TAB>/host`
+    # and `/<backslash>host` are `//host` to them: both are refused outright.
+    return (value.startswith("/") and not value.startswith("//") and "\\" not in value
+            and not any(ord(char) < 0x20 or ord(char) == 0x7F for char in value))
+
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never `//host` or a scheme, so login cannot redirect away."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return ""
+    """A path on this site to go to after login, or "" for the dashboard home.
+
+    Checked as given and once more percent-decoded, so that whatever decodes it later still
+    finds a path on this site and never a host or scheme.
+    """
+    if not target or not _is_local_path(target) or not _is_local_path(unquote(target)):
+        return ""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return ""
+    return quote(target, safe=_LOCATION_SAFE)
 
 
 def home(web: WebRequest) -> Response:

@@ -36,6 +36,7 @@ from umami_server.queries import (
     values,
 )
 from umami_server.queries.errors import QueryError
+from umami_server.queries.export import spreadsheet_safe
 from umami_server.queries.filters import VALIDATED_KEYS, Filter, parse_filters
 from umami_server.queries.request import (
     AnalyticsRequest,
@@ -366,9 +367,7 @@ def csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> Res
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        writer.writerow(["'" + cell if isinstance(cell, str) and cell[:1] in "=+-@" else cell
-                         for cell in row])
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="{filename}"'})
 
