@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,6 +59,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 @pytest.fixture(scope="module")
 def admin(server: ServerProcess) -> Api:
     return login(server, "admin", ADMIN_PASSWORD)
+
+
+USER_PASSWORD = "password-for-test-users"
+_user_numbers = itertools.count()
+
+
+def new_user(admin: Api, server: ServerProcess, role: str = "user") -> tuple[Api, str]:
+    """A fresh user created by the admin, logged in; with their id."""
+    name = f"test-user-{next(_user_numbers)}"
+    created = admin.ok("POST", "/api/users", {"username": name, "password": USER_PASSWORD,
+                                              "role": role})
+    return login(server, name, USER_PASSWORD), created["id"]
 
 
 def assert_error(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:

@@ -5,27 +5,15 @@ changing your own password through `POST /api/users/:id` needs the current one, 
 
 from __future__ import annotations
 
-import itertools
-
-from tests.api.conftest import Api, assert_error, login
+from tests.api.conftest import USER_PASSWORD, Api, assert_error, login, new_user
 from tests.server_process import ServerProcess
-
-PASSWORD = "password-for-guards"
-_unique = itertools.count()
-
-
-def _user(admin: Api, server: ServerProcess, role: str = "user") -> tuple[Api, str]:
-    name = f"guarded-{next(_unique)}"
-    created = admin.ok("POST", "/api/users", {"username": name, "password": PASSWORD,
-                                              "role": role})
-    return login(server, name, PASSWORD), created["id"]
 
 
 def test_a_manager_cannot_demote_or_remove_the_team_owner(server: ServerProcess,
                                                           admin: Api) -> None:
-    owner, owner_id = _user(admin, server)
-    manager, manager_id = _user(admin, server)
-    member, member_id = _user(admin, server)
+    owner, owner_id = new_user(admin, server)
+    manager, manager_id = new_user(admin, server)
+    member, member_id = new_user(admin, server)
     team, _ = owner.ok("POST", "/api/teams", {"name": "Owned team"})
     for user_id, role in ((manager_id, "team-manager"), (member_id, "team-member")):
         owner.ok("POST", f"/api/teams/{team['id']}/users", {"userId": user_id, "role": role})
@@ -46,14 +34,14 @@ def test_a_manager_cannot_demote_or_remove_the_team_owner(server: ServerProcess,
 
 def test_changing_your_own_password_needs_the_current_one(server: ServerProcess,
                                                           admin: Api) -> None:
-    user, user_id = _user(admin, server)
+    user, user_id = new_user(admin, server)
     path = f"/api/users/{user_id}"
     missing = user.post(path, {"password": "a-new-password"})
     assert "currentPassword" in assert_error(missing, 400)["message"]
     wrong = user.post(path, {"password": "a-new-password", "currentPassword": "not-it"})
     assert assert_error(wrong, 400)["message"] == "Current password is incorrect"
     assert user.ok("GET", path)["id"] == user_id  # the session survived: nothing changed
-    user.ok("POST", path, {"password": "a-new-password", "currentPassword": PASSWORD})
+    user.ok("POST", path, {"password": "a-new-password", "currentPassword": USER_PASSWORD})
     username = user.ok("GET", path)["username"]
     login(server, username, "a-new-password")
     # Other fields need no password; an admin sets another user's password without one.
@@ -64,7 +52,7 @@ def test_changing_your_own_password_needs_the_current_one(server: ServerProcess,
 
 def test_an_admin_changing_their_own_password_needs_it_too(server: ServerProcess,
                                                            admin: Api) -> None:
-    second, second_id = _user(admin, server, role="admin")
+    second, second_id = new_user(admin, server, role="admin")
     path = f"/api/users/{second_id}"
     assert_error(second.post(path, {"password": "another-password"}), 400)
-    second.ok("POST", path, {"password": "another-password", "currentPassword": PASSWORD})
+    second.ok("POST", path, {"password": "another-password", "currentPassword": USER_PASSWORD})

@@ -4,27 +4,16 @@ they may view, checked when it is written and again when a board share is used.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.api.conftest import Api, assert_error, login
+from tests.api.conftest import Api, assert_error, new_user
 from tests.server_process import ServerProcess
 from umami_server.storage.embedded.store import METADATA_FILE
 from umami_server.storage.metadata_store import MetadataStore
-
-PASSWORD = "password-for-ownership"
-_unique = itertools.count()
-
-
-def _user(admin: Api, server: ServerProcess, role: str = "user") -> tuple[Api, str]:
-    name = f"owner-test-{next(_unique)}"
-    created = admin.ok("POST", "/api/users", {"username": name, "password": PASSWORD,
-                                              "role": role})
-    return login(server, name, PASSWORD), created["id"]
 
 
 def _site(caller: Api, team_id: str | None = None) -> str:
@@ -61,8 +50,8 @@ BOARD_PARAMETERS: list[Callable[[str], dict[str, Any]]] = [
 
 @pytest.fixture(scope="module")
 def two_users(server: ServerProcess, admin: Api) -> dict[str, Any]:
-    alice, alice_id = _user(admin, server)
-    bob, bob_id = _user(admin, server)
+    alice, alice_id = new_user(admin, server)
+    bob, bob_id = new_user(admin, server)
     return {
         "alice": alice, "bob": bob, "alice_id": alice_id, "bob_id": bob_id,
         "bob_website": _site(bob),
@@ -127,8 +116,8 @@ def test_the_reported_attack_gives_no_token_for_anothers_website(
 
 def test_a_board_share_stops_granting_what_its_owner_no_longer_views(
         server: ServerProcess, admin: Api) -> None:
-    owner, owner_id = _user(admin, server)
-    team_owner, _ = _user(admin, server)
+    owner, owner_id = new_user(admin, server)
+    team_owner, _ = new_user(admin, server)
     team, _ = team_owner.ok("POST", "/api/teams", {"name": "Receiving team"})
     team_owner.ok("POST", f"/api/teams/{team['id']}/users",
                   {"userId": owner_id, "role": "team-manager"})
@@ -157,8 +146,8 @@ def test_a_board_share_stops_granting_what_its_owner_no_longer_views(
 
 
 def test_a_team_board_grants_only_the_teams_entities(server: ServerProcess, admin: Api) -> None:
-    member, member_id = _user(admin, server)
-    team_owner, _ = _user(admin, server)
+    member, member_id = new_user(admin, server)
+    team_owner, _ = new_user(admin, server)
     team, _ = team_owner.ok("POST", "/api/teams", {"name": "Board team"})
     team_owner.ok("POST", f"/api/teams/{team['id']}/users",
                   {"userId": member_id, "role": "team-member"})
@@ -202,8 +191,8 @@ def test_saved_reports_need_a_website_the_caller_may_change(two_users: dict[str,
 
 def test_a_report_creator_who_lost_the_website_loses_the_report(server: ServerProcess,
                                                                 admin: Api) -> None:
-    creator, creator_id = _user(admin, server)
-    team_owner, _ = _user(admin, server)
+    creator, creator_id = new_user(admin, server)
+    team_owner, _ = new_user(admin, server)
     team, _ = team_owner.ok("POST", "/api/teams", {"name": "Report team"})
     team_owner.ok("POST", f"/api/teams/{team['id']}/users",
                   {"userId": creator_id, "role": "team-member"})
