@@ -114,9 +114,9 @@ class PostgresServer:
                 "(Debian's postgresql package creates it)"
             ) from missing
         runuser = shutil.which("runuser")
-        self._run_as = [runuser, "-u", SERVICE_USER, "--"] if runuser else []
-        if not self._run_as:
+        if runuser is None:
             raise RuntimeError("running as root needs `runuser` to start PostgreSQL unprivileged")
+        self._run_as = [runuser, "-u", SERVICE_USER, "--"]
         assert self.root is not None
         for path in (self.root, self.root / "socket"):
             os.chown(path, account.pw_uid, account.pw_gid)
