@@ -14,6 +14,9 @@ from tests.tracker.browser import Site, launch_chromium
 from umami_server.storage.embedded.store import METADATA_FILE
 from umami_server.storage.metadata_store import MetadataStore
 
+# The session-wide PostgreSQL server (`postgres_server`) and per-test databases (`postgres_url`).
+pytest_plugins = ["tests.postgres"]
+
 
 def add_website(
     data_dir: Path, name: str = "Example", domain: str = "example.com", owner: str | None = None
