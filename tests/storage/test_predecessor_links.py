@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from umami_server.queries import linked
 from umami_server.queries.dimensions import E, channel_expression
@@ -56,8 +56,8 @@ class WithoutLinks:
     def __init__(self, store: Any):
         self._store = store
 
-    def query(self, sql: str, parameters: Any = None) -> list[tuple[Any, ...]]:
-        return self._store.query(sql, parameters)
+    def query(self, statement: Any) -> list[tuple[Any, ...]]:
+        return self._store.query(statement)
 
 
 def _micros(moment: datetime) -> int:
@@ -220,18 +220,18 @@ def test_value_metrics_filtered_by_their_value_match_grouping(loaded, kind, valu
 def test_late_rows_relink_their_sessions(loaded):
     events, website = loaded
     # After the late batch every chain is in time order: no row's predecessor is later.
-    disorder = events.query(
-        "SELECT count(*) FROM website_event WHERE website_id = ? AND ("
+    disorder = events.query(text(
+        "SELECT count(*) FROM website_event WHERE website_id = :website AND ("
         " prev_in_session_at > created_at OR prev_in_visit_at > created_at"
         " OR prev2_in_visit_at > prev_in_visit_at OR prev_in_path_at > created_at"
         " OR prev_in_referrer_at > created_at OR prev_in_title_at > created_at"
         " OR prev_in_hostname_at > created_at"
-        " OR prev_any_in_session_at > created_at)", [website])
+        " OR prev_any_in_session_at > created_at)").bindparams(website=website))
     assert disorder == [(0,)]
-    firsts = events.query(
+    firsts = events.query(text(
         "SELECT count(*) FILTER (isinf(prev_in_session_at)),"
         " count(DISTINCT session_id) FILTER (event_type NOT IN (2, 5))"
-        " FROM website_event WHERE website_id = ?", [website])
+        " FROM website_event WHERE website_id = :website").bindparams(website=website))
     assert firsts[0][0] == firsts[0][1]
 
 
@@ -268,7 +268,7 @@ def test_the_migration_links_events_stored_before_it(tmp_path):
                     == journey(grouped, request, 4, event_type=1))
             assert (breakdown(linked_store, request, ["path"])
                     == breakdown(grouped, request, ["path"]))
-        varying = database.query("SELECT count(*) FROM varying_session")
+        varying = database.query(text("SELECT count(*) FROM varying_session"))
         assert varying == [(1,)]  # the session with the overridden browser
     finally:
         database.close()
@@ -302,10 +302,10 @@ def test_events_without_a_session_entry_still_link(tmp_path):
             store.close()
     store = EmbeddedStore.open(tmp_path, threads=1)
     try:
-        links = store.events.query(
+        links = store.events.query(text(
             "SELECT epoch_us(prev_in_session_at), epoch_us(prev_in_visit_at)"
-            " FROM website_event ORDER BY created_at")
-        sessions = store.events.query("SELECT browser FROM session")
+            " FROM website_event ORDER BY created_at"))
+        sessions = store.events.query(text("SELECT browser FROM session"))
     finally:
         store.close()
     assert links == [(None, None), (_micros(DAY0), _micros(DAY0))]  # -infinity reads as NULL
@@ -368,22 +368,25 @@ def test_visit_links_written_per_batch_equal_the_sql_ones(loaded):
     events, website = loaded
     columns = ("visit_seq, epoch_us(visit_started_at), step_key, step_parent, step_root,"
                " epoch_us(prev_in_visit_path_at), epoch_us(prev2_in_visit_path_at)")
-    stored = events.query(f"SELECT rowid, {columns} FROM website_event"
-                          f" WHERE website_id = ? ORDER BY rowid", [website])
+    stored = events.query(text(f"SELECT rowid, {columns} FROM website_event"
+                               " WHERE website_id = :website ORDER BY rowid"
+                               ).bindparams(website=website))
     where = f"website_id = '{website}'"
-    computed = events.query(f"SELECT stored_order, {columns} FROM ({visit_links_query(where)})"
-                            f" ORDER BY stored_order")
+    computed = events.query(text(f"SELECT stored_order, {columns}"
+                                 f" FROM ({visit_links_query(where)}) ORDER BY stored_order"))
     assert stored == computed
     assert max(row[1] for row in stored) > 3
     columns = "type_seq, type_step_key, type_step_parent, type_step_root"
-    stored = events.query(f"SELECT rowid, {columns} FROM website_event"
-                          f" WHERE website_id = ? ORDER BY rowid", [website])
-    computed = events.query(f"SELECT stored_order, {columns} FROM ({type_steps_query(where)})"
-                            f" ORDER BY stored_order")
+    stored = events.query(text(f"SELECT rowid, {columns} FROM website_event"
+                               " WHERE website_id = :website ORDER BY rowid"
+                               ).bindparams(website=website))
+    computed = events.query(text(f"SELECT stored_order, {columns}"
+                                 f" FROM ({type_steps_query(where)}) ORDER BY stored_order"))
     assert stored == computed
     # Custom events interleave with pageviews: their own steps differ from the visit's.
-    differing = events.query("SELECT count(*) FROM website_event WHERE website_id = ?"
-                             " AND type_seq < visit_seq AND event_type = 1", [website])
+    differing = events.query(text("SELECT count(*) FROM website_event WHERE website_id = :website"
+                                  " AND type_seq < visit_seq AND event_type = 1"
+                                  ).bindparams(website=website))
     assert differing[0][0] > 10
 
 
@@ -494,8 +497,8 @@ def test_an_interrupted_migration_finishes_on_the_next_start(tmp_path):
                     == journey(grouped, request, 3, event_type=2))
             assert (breakdown(linked_store, request, ["path", "os"])
                     == breakdown(grouped, request, ["path", "os"]))
-        unlinked = database.query("SELECT count(*) FROM website_event"
-                                  " WHERE visit_seq IS NULL OR type_seq IS NULL")
+        unlinked = database.query(text("SELECT count(*) FROM website_event"
+                                       " WHERE visit_seq IS NULL OR type_seq IS NULL"))
         assert unlinked == [(0,)]
     finally:
         database.close()

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from sqlalchemy.sql import ClauseElement
+
+from umami_server.storage.errors import InvalidQuery, QueryTooLarge, StoreLocked
 from umami_server.storage.metadata_store import MetadataStore
 from umami_server.storage.records import IngestEntry
 
-
-class QueryTooLarge(Exception):
-    """A query needed more memory than the store may use; the API answers 503, not 500."""
+__all__ = ["EventStore", "InvalidQuery", "QueryTooLarge", "Store", "StoreLocked"]
 
 
 class EventStore(Protocol):
@@ -30,9 +31,10 @@ class EventStore(Protocol):
         """Return only once every entry is durable; raise IngestQueueFull under overload."""
         ...
 
-    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        """Run one read-only analytics query and return its rows; raise QueryTooLarge when it
-        needs more memory than the store may use."""
+    def query(self, statement: ClauseElement) -> list[tuple[Any, ...]]:
+        """Run one read-only statement, compiled with the store's own dialect, and return its
+        rows. Raise QueryTooLarge when it needs more memory than the store may use and
+        InvalidQuery when the database refuses the statement's input."""
         ...
 
     def wait_until_visible(self, timeout: float) -> bool:
