@@ -12,8 +12,9 @@ from sqlalchemy.sql import ColumnElement
 from umami_server.queries.dimensions import E, const, text
 from umami_server.queries.errors import QueryError
 from umami_server.queries.events import contains, has_data, paged, paging
-from umami_server.queries.linked import first_in_window, usable
+from umami_server.queries.linked import first_in_window
 from umami_server.queries.measures import whole_seconds
+from umami_server.queries.planner import links_answer
 from umami_server.queries.render import arrival_order, fetch, fetch_one, json_row
 from umami_server.queries.request import AnalyticsRequest, Window
 from umami_server.queries.rows import Rows, conditions
@@ -65,7 +66,7 @@ def session_list(store: EventStore, request: AnalyticsRequest,
                    .group_by(E.session_id, E.website_id))
         found = {row["id"]: json_row(row) for row in fetch(store, details)}
         rows = [found[value] for value in ids if value in found]
-    if not search and usable(store, request):
+    if not search and links_answer(store, request):
         counted = first_in_window(E.prev_any_in_session_at, request.window.start)
     else:
         counted = func.count(func.distinct(E.session_id))

@@ -19,6 +19,7 @@ from umami_server.storage.embedded.analytics_db import AnalyticsDatabase
 from umami_server.storage.embedded.copier import LogToAnalyticsCopier
 from umami_server.storage.embedded.ingest_log import IngestLog, IngestLogReader
 from umami_server.storage.errors import StoreLocked
+from umami_server.storage.interface import StoreCapabilities
 from umami_server.storage.metadata_store import MetadataStore
 from umami_server.storage.records import IngestEntry
 
@@ -99,7 +100,8 @@ __all__ = ["EmbeddedEventStore", "EmbeddedStore", "StoreLocked"]
 
 
 class EmbeddedEventStore:
-    has_predecessor_links = True
+    # Links are written with every batch (storage/embedded/predecessors.py).
+    capabilities = StoreCapabilities(predecessor_links=True, visit_links=True, type_steps=True)
 
     def __init__(
         self,
