@@ -25,7 +25,13 @@ from umami_server.queries.dimensions import (
 from umami_server.queries.errors import QueryError
 from umami_server.queries.filters import SUFFIXABLE_KEYS, Filter, override
 from umami_server.queries.linked import Chains, first_in_window, linked_measures
-from umami_server.queries.measures import as_numbers, per_visit, visit_measures, whole_seconds
+from umami_server.queries.measures import (
+    as_numbers,
+    per_visit,
+    visit_measures,
+    visitor_count,
+    whole_seconds,
+)
 from umami_server.queries.planner import (
     entry_rows_linked,
     exit_rows_grouped_once,
@@ -194,7 +200,7 @@ def _visitors_per_value(store: EventStore, request: AnalyticsRequest,
         chain = visitors_per_value_chain(store, request, metric.name)
         if chain is not None:
             return first_in_window(chain, request.window.start)
-    return func.count(func.distinct(E.session_id))
+    return visitor_count(E.session_id)
 
 
 def _exit_visits(store: EventStore, request: AnalyticsRequest, metric: MetricType) -> Any:
@@ -219,7 +225,7 @@ def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[s
     request = _with_search(request, metric)
     exits = _exit_visits(store, request, metric)
     if exits is not None:
-        y = func.count(func.distinct(exits.c.session_id))
+        y = visitor_count(exits.c.session_id)
         query = (select(exits.c.name.label("x"), y.label("y"))
                  .where(exits.c.name != const("")).group_by(exits.c.name)
                  .order_by(y.desc(), exits.c.name).limit(limit).offset(offset))

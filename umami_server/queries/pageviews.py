@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, const
+from umami_server.queries.measures import visitor_count
 from umami_server.queries.planner import core_chains
 from umami_server.queries.render import fetch, iso_milliseconds
 from umami_server.queries.request import AnalyticsRequest, Window, comparison_window
@@ -20,7 +21,7 @@ def series(
 ) -> dict[str, list[dict[str, Any]]]:
     around = (window.start, window.end)
     start = bucket(E.created_at, request.unit, request.zone, around).label("t")
-    sessions: ColumnElement[Any] = func.count(func.distinct(E.session_id))
+    sessions: ColumnElement[Any] = visitor_count(E.session_id)
     chains = core_chains(store, request)
     if chains is not None and buckets_follow_time(request.unit, request.zone, *around):
         # A session's first row in a bucket: its predecessor is before the window or in an
