@@ -27,6 +27,7 @@ from typing import Any
 
 import pyarrow as pa
 from harness import demo_website
+from sqlalchemy import text
 
 from umami_server.storage.embedded.analytics_db import _SCHEMAS, AnalyticsDatabase
 from umami_server.storage.embedded.store import ANALYTICS_FILE
@@ -77,7 +78,8 @@ def run_size(root: Path, events: int, runs: int, batch_size: int) -> None:
 
 def _time_batches(database: AnalyticsDatabase, website: str, scenario: str, runs: int,
                   batch_size: int) -> tuple[list[float], list[float]]:
-    stored = database.query("SELECT session_id, visit_id FROM website_event USING SAMPLE 5000")
+    stored = database.query(
+        text("SELECT session_id, visit_id FROM website_event USING SAMPLE 5000"))
     cursor = database.cursor()
     cursor.execute("CREATE TABLE plain_event AS SELECT * FROM website_event LIMIT 0")
     rng = random.Random(len(stored))

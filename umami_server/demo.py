@@ -265,10 +265,10 @@ def write_demo(
 def run_with_progress(data_dir: Path, website_id: str, events: int, days: int,
                       seed: int = 1) -> DemoSummary:
     """The `umami-server demo` command: checks, then `write_demo` behind a progress bar."""
-    import duckdb
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from umami_server.storage.embedded.store import ANALYTICS_FILE, METADATA_FILE
+    from umami_server.storage.errors import StoreLocked
     from umami_server.storage.metadata_store import MetadataStore
 
     if events < 1 or days < 1:
@@ -289,5 +289,5 @@ def run_with_progress(data_dir: Path, website_id: str, events: int, days: int,
         try:
             return write_demo(data_dir / ANALYTICS_FILE, website_id, events, days, seed,
                               progress=lambda done: bar.advance(task, done))
-        except duckdb.IOException as error:
-            raise ValueError(f"{data_dir} is in use (stop the server first): {error}") from None
+        except StoreLocked as error:
+            raise ValueError(f"{error} (stop the server first)") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from tests.conftest import add_website
@@ -23,9 +24,9 @@ def test_demo_command_writes_the_requested_events(tmp_path):
     assert "wrote 3000 events" in result.output
     database = AnalyticsDatabase(data_dir / "analytics.duckdb")
     try:
-        (count, days, oldest), = database.query(
+        (count, days, oldest), = database.query(text(
             "SELECT count(*), count(DISTINCT created_at::DATE), min(created_at) "
-            "FROM website_event WHERE website_id = ?", [website])
+            "FROM website_event WHERE website_id = :website").bindparams(website=website))
         assert count == 3000 and days >= 7
         now = datetime.now(UTC)
         assert oldest >= now - timedelta(days=8)

@@ -9,6 +9,7 @@ import time
 import uuid
 
 import pytest
+from sqlalchemy import text
 
 from umami_server.storage.embedded.analytics_db import MIGRATIONS
 from umami_server.storage.embedded.ingest_log import IngestLog, IngestQueueFull
@@ -31,9 +32,9 @@ def test_acknowledged_events_are_queryable_within_a_second(tmp_path):
     try:
         asyncio.run(store.events.write([pageview(website, "/now")]))
         acknowledged = time.monotonic()
-        while not store.events.query(
-            "SELECT count(*) FROM website_event WHERE website_id = ?", [website]
-        )[0][0]:
+        while not store.events.query(text(
+            "SELECT count(*) FROM website_event WHERE website_id = :website"
+        ).bindparams(website=website))[0][0]:
             assert time.monotonic() - acknowledged < 1.5, "not visible after 1.5 s"
             time.sleep(0.02)
     finally:
@@ -70,10 +71,11 @@ def test_reopening_applies_migrations_once_and_keeps_data(tmp_path):
     store.close()
     store = EmbeddedStore.open(tmp_path, threads=1)
     try:
-        assert store.events.query("SELECT version FROM schema_migrations") == [
+        assert store.events.query(text("SELECT version FROM schema_migrations")) == [
             (version,) for version, _ in MIGRATIONS]
-        assert store.events.query(
-            "SELECT count(*) FROM website_event WHERE website_id = ?", [website]) == [(2,)]
+        assert store.events.query(text(
+            "SELECT count(*) FROM website_event WHERE website_id = :website"
+        ).bindparams(website=website)) == [(2,)]
     finally:
         store.close()
 
@@ -112,9 +114,9 @@ def test_log_sequences_continue_after_pruning(tmp_path, entries):
     store.close()
     store = EmbeddedStore.open(tmp_path, threads=1)
     try:
-        assert store.events.query(
-            "SELECT count(*) FROM website_event WHERE website_id = ?", [website]
-        ) == [(entries + 1,)]
+        assert store.events.query(text(
+            "SELECT count(*) FROM website_event WHERE website_id = :website"
+        ).bindparams(website=website)) == [(entries + 1,)]
     finally:
         store.close()
 

@@ -2,8 +2,10 @@
 
 Random traffic (equal timestamps, visits cut by windows, custom events, a session whose hits
 override the browser) is written through the real store in batches, the last one late (older
-than rows already stored, so sessions get relinked). Each query is answered twice on the same
-DuckDB file: by the linked path and, with the links hidden, by the grouped definition.
+than rows already stored, so sessions get relinked). Each query is answered twice: by the
+linked path, and by the grouped definition on a copy of the rows that has no link column at
+all (so a grouped branch that reads one fails); a copy with the predecessor links but no
+per-visit links checks that the planner asks for each kind of link it uses.
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
+import weakref
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from umami_server.queries import linked
+from umami_server.queries import linked, planner
 from umami_server.queries.dimensions import E, channel_expression
 from umami_server.queries.metrics import expanded_metrics, website_metrics
 from umami_server.queries.pageviews import website_pageviews
@@ -33,12 +37,20 @@ from umami_server.queries.rows import conditions
 from umami_server.queries.sessions import session_list
 from umami_server.queries.stats import website_stats
 from umami_server.storage.embedded.analytics_db import _SCHEMAS, MIGRATIONS, AnalyticsDatabase
+from umami_server.storage.embedded.dialect import duckdb_sql
 from umami_server.storage.embedded.predecessors import (
     VISITOR_ATTRIBUTES,
     type_steps_query,
     visit_links_query,
 )
-from umami_server.storage.embedded.store import EmbeddedStore
+from umami_server.storage.embedded.store import EmbeddedEventStore, EmbeddedStore
+from umami_server.storage.interface import StoreCapabilities
+from umami_server.storage.records import (
+    EVENT_COLUMNS,
+    EVENT_LINK_COLUMNS,
+    EVENT_TYPE_STEP_COLUMNS,
+    EVENT_VISIT_COLUMNS,
+)
 
 DAY0 = datetime(2026, 10, 31, 20, 0, tzinfo=UTC)  # New York turns its clocks back on Nov 1
 BROWSERS = ("chrome", "firefox", "safari")
@@ -48,16 +60,54 @@ EVENTS = ("click", "click", "signup")
 REFERRERS = (None, "", "a.com", "b.com", "example.com", "www.example.com")
 
 
-class WithoutLinks:
-    """The same store with its links hidden, so every query takes the grouped path."""
+class CopiedStore:
+    """A real DuckDB file holding a copy of a store's rows with only the event columns its
+    capabilities name: a query that reads any other column fails instead of answering."""
 
-    has_predecessor_links = False
+    def __init__(self, path: Path, capabilities: StoreCapabilities):
+        self.capabilities = capabilities
+        self._connection = duckdb.connect(str(path))
 
-    def __init__(self, store: Any):
-        self._store = store
+    def query(self, statement: Any) -> list[tuple[Any, ...]]:
+        sql, parameters = duckdb_sql(statement)
+        cursor = self._connection.cursor()
+        try:
+            return cursor.execute(sql, parameters).fetchall()
+        finally:
+            cursor.close()
 
-    def query(self, sql: str, parameters: Any = None) -> list[tuple[Any, ...]]:
-        return self._store.query(sql, parameters)
+
+NOTHING_KEPT = StoreCapabilities()
+LINKS_ONLY = StoreCapabilities(predecessor_links=True)
+_copies: weakref.WeakKeyDictionary[Any, dict[StoreCapabilities, CopiedStore]] = (
+    weakref.WeakKeyDictionary())
+
+
+def copied(events: Any, capabilities: StoreCapabilities = NOTHING_KEPT) -> CopiedStore:
+    """The store's rows in a file of their own, with the event columns of `capabilities` only
+    (rows in their stored order, which breaks ties between equal times)."""
+    copies = _copies.setdefault(events, {})
+    if capabilities in copies:
+        return copies[capabilities]
+    columns = list(EVENT_COLUMNS)
+    columns += EVENT_LINK_COLUMNS if capabilities.predecessor_links else ()
+    columns += EVENT_VISIT_COLUMNS if capabilities.visit_links else ()
+    columns += EVENT_TYPE_STEP_COLUMNS if capabilities.type_steps else ()
+    tables = [name for name in _SCHEMAS if name != "website_event"]
+    tables += ["varying_session"] if capabilities.predecessor_links else []
+    path = events.database.path.parent / f"copy-{len(copies)}.duckdb"
+    cursor = events.database.cursor()
+    try:
+        cursor.execute(f"ATTACH '{path}' AS copy")
+        cursor.execute(f"CREATE TABLE copy.website_event AS SELECT {', '.join(columns)}"
+                       " FROM website_event ORDER BY rowid")
+        for table in tables:
+            cursor.execute(f"CREATE TABLE copy.{table} AS SELECT * FROM {table} ORDER BY rowid")
+        cursor.execute("DETACH copy")
+    finally:
+        cursor.close()
+    copies[capabilities] = CopiedStore(path, capabilities)
+    return copies[capabilities]
 
 
 def _micros(moment: datetime) -> int:
@@ -160,19 +210,19 @@ PATH_FILTERS = [{"path": "/a"}, {"path": "/b", "country": "neq.DE"},
 def test_the_linked_path_is_taken(loaded):
     events, website = loaded
     request = parse_request(website, {"startAt": "0", "endAt": "9999999999999"})
-    assert linked.usable(events, request)
+    assert planner.links_answer(events, request)
     # The session with an overridden browser makes visitor-attribute filters take the grouped
     # path; a path filter alone keeps (session, path) chains whole.
-    assert not linked.usable(events, parse_request(
+    assert not planner.links_answer(events, parse_request(
         website, {"startAt": "0", "endAt": "9999999999999", "browser": "chrome"}))
-    assert linked.usable(events, parse_request(
+    assert planner.links_answer(events, parse_request(
         website, {"startAt": "0", "endAt": "9999999999999", "path": "/a"}), ("path",))
 
 
 @pytest.mark.parametrize("filters", FILTERS)
 def test_stats_metrics_and_sessions_match_grouping(loaded, filters):
     events, website = loaded
-    grouped = WithoutLinks(events)
+    grouped = copied(events)
     for start, end in _windows(random.Random(str(filters))):
         params = {"startAt": str(start), "endAt": str(end), **filters}
         request = parse_request(website, params)
@@ -189,7 +239,7 @@ def test_stats_metrics_and_sessions_match_grouping(loaded, filters):
 @pytest.mark.parametrize("unit", ["minute", "hour", "day"])
 def test_pageview_series_match_grouping(loaded, zone, unit):
     events, website = loaded
-    grouped = WithoutLinks(events)
+    grouped = copied(events)
     for start, end in _windows(random.Random(unit + zone)):
         if unit == "minute":
             end = min(end, start + 3_600_000)
@@ -203,11 +253,11 @@ def test_pageview_series_match_grouping(loaded, zone, unit):
 ])
 def test_value_metrics_filtered_by_their_value_match_grouping(loaded, kind, value):
     events, website = loaded
-    grouped = WithoutLinks(events)
+    grouped = copied(events)
     for start, end in _windows(random.Random(5)):
         params = {"startAt": str(start), "endAt": str(end), "type": kind, kind: value}
         request = parse_request(website, params)
-        assert linked.usable(events, request, also_allowed=(kind,))
+        assert planner.links_answer(events, request, also_allowed=(kind,))
         assert website_metrics(events, request) == website_metrics(grouped, request), params
         # The expanded path table counts its visits and bounces from (visit, path) chains,
         # under a search too.
@@ -220,18 +270,18 @@ def test_value_metrics_filtered_by_their_value_match_grouping(loaded, kind, valu
 def test_late_rows_relink_their_sessions(loaded):
     events, website = loaded
     # After the late batch every chain is in time order: no row's predecessor is later.
-    disorder = events.query(
-        "SELECT count(*) FROM website_event WHERE website_id = ? AND ("
+    disorder = events.query(text(
+        "SELECT count(*) FROM website_event WHERE website_id = :website AND ("
         " prev_in_session_at > created_at OR prev_in_visit_at > created_at"
         " OR prev2_in_visit_at > prev_in_visit_at OR prev_in_path_at > created_at"
         " OR prev_in_referrer_at > created_at OR prev_in_title_at > created_at"
         " OR prev_in_hostname_at > created_at"
-        " OR prev_any_in_session_at > created_at)", [website])
+        " OR prev_any_in_session_at > created_at)").bindparams(website=website))
     assert disorder == [(0,)]
-    firsts = events.query(
+    firsts = events.query(text(
         "SELECT count(*) FILTER (isinf(prev_in_session_at)),"
         " count(DISTINCT session_id) FILTER (event_type NOT IN (2, 5))"
-        " FROM website_event WHERE website_id = ?", [website])
+        " FROM website_event WHERE website_id = :website").bindparams(website=website))
     assert firsts[0][0] == firsts[0][1]
 
 
@@ -268,7 +318,7 @@ def test_the_migration_links_events_stored_before_it(tmp_path):
                     == journey(grouped, request, 4, event_type=1))
             assert (breakdown(linked_store, request, ["path"])
                     == breakdown(grouped, request, ["path"]))
-        varying = database.query("SELECT count(*) FROM varying_session")
+        varying = database.query(text("SELECT count(*) FROM varying_session"))
         assert varying == [(1,)]  # the session with the overridden browser
     finally:
         database.close()
@@ -278,7 +328,7 @@ class _DatabaseStore:
     """An AnalyticsDatabase read as an event store, with or without its links."""
 
     def __init__(self, database: AnalyticsDatabase, links: bool):
-        self.has_predecessor_links = links
+        self.capabilities = EmbeddedEventStore.capabilities if links else StoreCapabilities()
         self.query = database.query
 
 
@@ -302,10 +352,10 @@ def test_events_without_a_session_entry_still_link(tmp_path):
             store.close()
     store = EmbeddedStore.open(tmp_path, threads=1)
     try:
-        links = store.events.query(
+        links = store.events.query(text(
             "SELECT epoch_us(prev_in_session_at), epoch_us(prev_in_visit_at)"
-            " FROM website_event ORDER BY created_at")
-        sessions = store.events.query("SELECT browser FROM session")
+            " FROM website_event ORDER BY created_at"))
+        sessions = store.events.query(text("SELECT browser FROM session"))
     finally:
         store.close()
     assert links == [(None, None), (_micros(DAY0), _micros(DAY0))]  # -infinity reads as NULL
@@ -334,7 +384,7 @@ def test_channels_per_combination_match_the_rules_per_row(loaded):
 @pytest.mark.parametrize("filters", [{}, {"country": "neq.FR"}])
 def test_retention_matches_grouping(loaded, zone, filters):
     events, website = loaded
-    grouped = WithoutLinks(events)
+    grouped = copied(events)
     for start, end in _windows(random.Random(11)):
         request = parse_request(website, {"startAt": str(start), "endAt": str(end),
                                           "timezone": zone, **filters})
@@ -344,7 +394,7 @@ def test_retention_matches_grouping(loaded, zone, filters):
 def test_revenue_matches_grouping(loaded):
     """Its visitor total and each paying session's first referrer and channel."""
     events, website = loaded
-    grouped = WithoutLinks(events)
+    grouped = copied(events)
     channels = set()
     for start, end in _windows(random.Random(12)):
         request = parse_request(website, {"startAt": str(start), "endAt": str(end),
@@ -368,22 +418,25 @@ def test_visit_links_written_per_batch_equal_the_sql_ones(loaded):
     events, website = loaded
     columns = ("visit_seq, epoch_us(visit_started_at), step_key, step_parent, step_root,"
                " epoch_us(prev_in_visit_path_at), epoch_us(prev2_in_visit_path_at)")
-    stored = events.query(f"SELECT rowid, {columns} FROM website_event"
-                          f" WHERE website_id = ? ORDER BY rowid", [website])
+    stored = events.query(text(f"SELECT rowid, {columns} FROM website_event"
+                               " WHERE website_id = :website ORDER BY rowid"
+                               ).bindparams(website=website))
     where = f"website_id = '{website}'"
-    computed = events.query(f"SELECT stored_order, {columns} FROM ({visit_links_query(where)})"
-                            f" ORDER BY stored_order")
+    computed = events.query(text(f"SELECT stored_order, {columns}"
+                                 f" FROM ({visit_links_query(where)}) ORDER BY stored_order"))
     assert stored == computed
     assert max(row[1] for row in stored) > 3
     columns = "type_seq, type_step_key, type_step_parent, type_step_root"
-    stored = events.query(f"SELECT rowid, {columns} FROM website_event"
-                          f" WHERE website_id = ? ORDER BY rowid", [website])
-    computed = events.query(f"SELECT stored_order, {columns} FROM ({type_steps_query(where)})"
-                            f" ORDER BY stored_order")
+    stored = events.query(text(f"SELECT rowid, {columns} FROM website_event"
+                               " WHERE website_id = :website ORDER BY rowid"
+                               ).bindparams(website=website))
+    computed = events.query(text(f"SELECT stored_order, {columns}"
+                                 f" FROM ({type_steps_query(where)}) ORDER BY stored_order"))
     assert stored == computed
     # Custom events interleave with pageviews: their own steps differ from the visit's.
-    differing = events.query("SELECT count(*) FROM website_event WHERE website_id = ?"
-                             " AND type_seq < visit_seq AND event_type = 1", [website])
+    differing = events.query(text("SELECT count(*) FROM website_event WHERE website_id = :website"
+                                  " AND type_seq < visit_seq AND event_type = 1"
+                                  ).bindparams(website=website))
     assert differing[0][0] > 10
 
 
@@ -393,7 +446,7 @@ def test_visit_links_written_per_batch_equal_the_sql_ones(loaded):
 @pytest.mark.parametrize("filters", [{}, {"country": "neq.DE"}])
 def test_journeys_match_grouping(loaded, steady, steps, start_step, end_step, filters):
     for events, website in (loaded, steady):
-        grouped = WithoutLinks(events)
+        grouped = copied(events)
         found = 0
         for start, end in _windows(random.Random(steps)):
             request = parse_request(website, {"startAt": str(start), "endAt": str(end),
@@ -403,7 +456,7 @@ def test_journeys_match_grouping(loaded, steady, steps, start_step, end_step, fi
                 start, end)
             found += sum(row["count"] for row in answer)
         assert found > 0
-    assert linked.usable(steady[0], parse_request(steady[1], {
+    assert planner.links_answer(steady[0], parse_request(steady[1], {
         "startAt": "0", "endAt": "9999999999999", **filters}))
 
 
@@ -416,7 +469,7 @@ def test_journeys_of_one_event_type_match_grouping(loaded, steady, event_type, s
                                                    start_step, end_step, filters):
     """The eventType parameter: steps counted among a visit's rows of that type."""
     for events, website in (loaded, steady):
-        grouped = WithoutLinks(events)
+        grouped = copied(events)
         found = 0
         for start, end in _windows(random.Random(steps * event_type)):
             request = parse_request(website, {"startAt": str(start), "endAt": str(end),
@@ -443,7 +496,7 @@ def test_journeys_of_one_event_type_match_grouping(loaded, steady, event_type, s
 @pytest.mark.parametrize("filters", [{}, {"path": "/a,/b"}, {"country": "neq.DE"}])
 def test_breakdowns_match_grouping(loaded, steady, fields, filters):
     for events, website in (loaded, steady):
-        grouped = WithoutLinks(events)
+        grouped = copied(events)
         for start, end in _windows(random.Random(str(fields))):
             request = parse_request(website, {"startAt": str(start), "endAt": str(end),
                                               **filters})
@@ -455,7 +508,7 @@ def test_breakdowns_match_grouping(loaded, steady, fields, filters):
 def test_one_path_filter_matches_grouping(loaded, steady, filters):
     """Stats, the pageview series and the visitor-attribute metrics under a path filter."""
     for events, website in (loaded, steady):
-        grouped = WithoutLinks(events)
+        grouped = copied(events)
         for start, end in _windows(random.Random(str(filters)))[:8]:
             params = {"startAt": str(start), "endAt": str(end), **filters}
             request = parse_request(website, params)
@@ -466,7 +519,7 @@ def test_one_path_filter_matches_grouping(loaded, steady, filters):
                 typed = parse_request(website, {**params, "type": kind})
                 assert website_metrics(events, typed) == website_metrics(grouped, typed), params
                 assert expanded_metrics(events, typed) == expanded_metrics(grouped, typed)
-    chains = linked.counting_chains(steady[0], parse_request(steady[1], {
+    chains = planner.core_chains(steady[0], parse_request(steady[1], {
         "startAt": "0", "endAt": "9999999999999", "path": "/b", "country": "neq.DE"}))
     assert chains is linked.PATHS_IN_VISITS
 
@@ -494,8 +547,39 @@ def test_an_interrupted_migration_finishes_on_the_next_start(tmp_path):
                     == journey(grouped, request, 3, event_type=2))
             assert (breakdown(linked_store, request, ["path", "os"])
                     == breakdown(grouped, request, ["path", "os"]))
-        unlinked = database.query("SELECT count(*) FROM website_event"
-                                  " WHERE visit_seq IS NULL OR type_seq IS NULL")
+        unlinked = database.query(text("SELECT count(*) FROM website_event"
+                                       " WHERE visit_seq IS NULL OR type_seq IS NULL"))
         assert unlinked == [(0,)]
     finally:
         database.close()
+
+
+@pytest.mark.parametrize("filters", [{}, {"path": "/a"}, {"browser": "chrome"},
+                                     {"eventType": "2"}, {"country": "neq.DE", "path": "/b"}])
+def test_a_store_with_links_but_no_visit_links_matches(loaded, steady, filters):
+    """Predecessor links without per-visit links (positions, step keys, visit path links):
+    the planner takes the links where they suffice and groups where per-visit links would be
+    read, with the same answers."""
+    for events, website in (loaded, steady):
+        partial = copied(events, LINKS_ONLY)
+        for start, end in _windows(random.Random(str(filters)))[:5]:
+            params = {"startAt": str(start), "endAt": str(end), **filters}
+            request = parse_request(website, params)
+            assert website_stats(events, request) == website_stats(partial, request), params
+            hourly = parse_request(website, {**params, "unit": "hour"})
+            assert website_pageviews(events, hourly) == website_pageviews(partial, hourly)
+            for kind in ("browser", "path", "title", "entry", "exit"):
+                typed = parse_request(website, {**params, "type": kind})
+                assert website_metrics(events, typed) == website_metrics(partial, typed), params
+                assert (expanded_metrics(events, typed)
+                        == expanded_metrics(partial, typed)), params
+            assert session_list(events, request) == session_list(partial, request), params
+            assert journey(events, request, 4) == journey(partial, request, 4), params
+            assert (journey(events, request, 3, event_type=2)
+                    == journey(partial, request, 3, event_type=2)), params
+            assert (breakdown(events, request, ["path", "browser"])
+                    == breakdown(partial, request, ["path", "browser"])), params
+            assert retention(events, request) == retention(partial, request), params
+    request = parse_request(steady[1], {"startAt": "0", "endAt": "9999999999999"})
+    assert planner.core_chains(copied(steady[0], LINKS_ONLY), request) is linked.VISITS
+    assert step_columns(copied(steady[0], LINKS_ONLY), request) is None

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-import duckdb
 from pydantic import AfterValidator, BeforeValidator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -36,7 +35,7 @@ from umami_server.queries.reports import (
 from umami_server.queries.reports.base import instant, report_request
 from umami_server.queries.request import AnalyticsRequest, reset_at_of
 from umami_server.queries.segments import SegmentLookup
-from umami_server.storage.interface import EventStore
+from umami_server.storage.interface import EventStore, InvalidQuery
 
 logger = logging.getLogger("umami_server.api")
 
@@ -222,7 +221,7 @@ def _handler(report_type: str) -> Callable[[ApiCall], Any]:
             return run(services.events, _request(body, reset_at, segments), body.parameters)
         except QueryError as error:
             raise bad_request(**error.tree) from None
-        except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        except InvalidQuery as error:
             logger.info("report query refused: %s", error)
             raise bad_request() from None
 

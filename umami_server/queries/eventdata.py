@@ -15,6 +15,7 @@ from sqlalchemy.sql import ColumnElement
 from umami_server.queries.dimensions import E, const
 from umami_server.queries.errors import QueryError
 from umami_server.queries.events import paged, paging
+from umami_server.queries.measures import visitor_count
 from umami_server.queries.render import fetch, fetch_one, json_row, utc_hour_text
 from umami_server.queries.request import AnalyticsRequest
 from umami_server.queries.rows import Rows, conditions
@@ -147,7 +148,7 @@ def _sessions_in_window(request: AnalyticsRequest) -> Any:
 
 
 def session_data_properties(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
-    total = func.count(func.distinct(S.session_id)).label("total")
+    total = visitor_count(S.session_id).label("total")
     name = S.data_key.label("propertyName")
     query = (select(name, total)
              .where(S.website_id == request.website_id,
@@ -159,7 +160,7 @@ def session_data_properties(store: EventStore, request: AnalyticsRequest) -> lis
 def session_data_values(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:
     if not request.extra.get("propertyName"):
         raise QueryError.of("propertyName", "Invalid input: expected string, received undefined")
-    total = func.count(func.distinct(S.session_id)).label("total")
+    total = visitor_count(S.session_id).label("total")
     value = datum_value(S.string_value, S.data_type, S.date_value).label("value")
     query = (select(value, total)
              .where(S.website_id == request.website_id,

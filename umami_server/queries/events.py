@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, const, text
+from umami_server.queries.measures import visit_count, visitor_count
 from umami_server.queries.render import arrival_order, fetch, fetch_one, json_row
 from umami_server.queries.request import (
     MAX_LIMIT,
@@ -103,8 +104,8 @@ def event_series(store: EventStore, request: AnalyticsRequest) -> list[dict[str,
 def _event_totals(store: EventStore, request: AnalyticsRequest, window: Window) -> dict[str, int]:
     query = select(
         func.count().label("events"),
-        func.count(func.distinct(E.session_id)).label("visitors"),
-        func.count(func.distinct(E.visit_id)).label("visits"),
+        visitor_count(E.session_id).label("visitors"),
+        visit_count(E.visit_id).label("visits"),
         func.count(func.distinct(E.event_name)).label("uniqueEvents"),
     ).where(*conditions(request, kind=Rows.CUSTOM, window=window, exclude_bounce=False))
     return {key: int(value or 0) for key, value in fetch_one(store, query).items()}

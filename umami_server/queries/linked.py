@@ -13,13 +13,12 @@ rows are all kept or all dropped by the filters: filters on visitor attributes k
 whole sessions (unless a session's rows disagree on them, which the store lists), a cohort keeps
 whole sessions, and a filter on the value of a chain (a path, a title...) keeps its whole
 (session, value) chains. Under one exact path filter the rows left are one path's, so the
-(session, path) and (visit, path) chains count them (`counting_chains`). Any other request
-takes the grouped path.
+(session, path) and (visit, path) chains count them. queries/planner.py decides, per request,
+whether these counts or the grouped definitions answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,10 +28,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from umami_server.queries.dimensions import DIMENSIONS, E, const
 from umami_server.queries.measures import whole_seconds
-from umami_server.queries.render import fetch_one
 from umami_server.queries.request import AnalyticsRequest
-from umami_server.queries.tables import varying_session
-from umami_server.storage.interface import EventStore
 
 # Visitor attributes: one value per session. distinctId is not one of them (identify sets it
 # in the middle of a session).
@@ -62,38 +58,6 @@ def first_in_window(previous: ColumnElement[Any], start: datetime) -> ColumnElem
     return _count_where(previous < start)
 
 
-def has_links(store: EventStore) -> bool:
-    return bool(getattr(store, "has_predecessor_links", False))
-
-
-def usable(store: EventStore, request: AnalyticsRequest, also_allowed: Iterable[str] = (),
-           grouped_by_visitor_attribute: bool = False) -> bool:
-    """Whether the linked counts answer this request exactly (see the module docstring)."""
-    if not has_links(store) or request.exclude_bounce:
-        return False
-    allowed = SESSION_FILTERS | frozenset(also_allowed)
-    if any(item.name not in allowed for item in request.filters):
-        return False
-    by_attribute = grouped_by_visitor_attribute or any(
-        item.name in SESSION_FILTERS for item in request.filters)
-    return not (by_attribute and _has_varying_sessions(store, request.website_id))
-
-
-def counting_chains(store: EventStore, request: AnalyticsRequest,
-                    grouped_by_visitor_attribute: bool = False) -> Chains | None:
-    """The chains whose first rows in the window count this request's visitors and visits:
-    sessions and visits; or, when the rows are those of one path (an exact path filter, ANDed
-    with filters that keep whole sessions), that path's (session, path) and (visit, path)
-    chains, whose rows are then exactly the visit's rows. None: only grouping is exact."""
-    if usable(store, request, grouped_by_visitor_attribute=grouped_by_visitor_attribute):
-        return VISITS
-    if one_exact_value(request, "path") is not None and usable(
-            store, request, also_allowed=("path",),
-            grouped_by_visitor_attribute=grouped_by_visitor_attribute):
-        return PATHS_IN_VISITS
-    return None
-
-
 def one_exact_value(request: AnalyticsRequest, name: str) -> Any:
     """The value of the request's one `name` filter when it keeps only rows equal to one value
     (ANDed with the other filters); None otherwise."""
@@ -102,12 +66,6 @@ def one_exact_value(request: AnalyticsRequest, name: str) -> Any:
             and not (request.match_any and len(request.filters) > 1)):
         return found[0].values[0]
     return None
-
-
-def _has_varying_sessions(store: EventStore, website_id: str) -> bool:
-    found = fetch_one(store, select(varying_session.c.session_id.label("id"))
-                      .where(varying_session.c.website_id == website_id).limit(1))
-    return bool(found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,16 @@ def whole_seconds(instant: ColumnElement[Any]) -> ColumnElement[Any]:
     return cast(func.floor(extract("epoch", instant)), BigInteger)
 
 
+def visitor_count(session_id: ColumnElement[Any] = E.session_id) -> ColumnElement[int]:
+    """Visitors: the distinct sessions among the rows counted."""
+    return func.count(func.distinct(session_id))
+
+
+def visit_count(visit_id: ColumnElement[Any] = E.visit_id) -> ColumnElement[int]:
+    """Visits: the distinct visits among the rows counted."""
+    return func.count(func.distinct(visit_id))
+
+
 def per_visit(
     clauses: list[ColumnElement[bool]],
     names: dict[str, ColumnElement[Any]] | None = None,
@@ -54,8 +64,8 @@ def visit_measures(visits: Any, names: tuple[str, ...] = ()) -> Select[Any]:
     query = select(
         *keys,
         func.coalesce(func.sum(visits.c.rows), zero).label("pageviews"),
-        func.count(func.distinct(visits.c.session_id)).label("visitors"),
-        func.count(func.distinct(visits.c.visit_id)).label("visits"),
+        visitor_count(visits.c.session_id).label("visitors"),
+        visit_count(visits.c.visit_id).label("visits"),
         func.coalesce(
             func.sum(case((visits.c.rows == const(1), const(1)), else_=const(0))), zero
         ).label("bounces"),

@@ -24,18 +24,21 @@ from umami_server.queries.dimensions import (
 )
 from umami_server.queries.errors import QueryError
 from umami_server.queries.filters import SUFFIXABLE_KEYS, Filter, override
-from umami_server.queries.linked import (
-    PATHS_IN_VISITS,
-    SESSION_FILTERS,
-    VALUE_LINKS,
-    Chains,
-    counting_chains,
-    first_in_window,
-    has_links,
-    linked_measures,
-    usable,
+from umami_server.queries.linked import Chains, first_in_window, linked_measures
+from umami_server.queries.measures import (
+    as_numbers,
+    per_visit,
+    visit_measures,
+    visitor_count,
+    whole_seconds,
 )
-from umami_server.queries.measures import as_numbers, per_visit, visit_measures, whole_seconds
+from umami_server.queries.planner import (
+    entry_rows_linked,
+    exit_rows_grouped_once,
+    expanded_chains,
+    rows_know_visit_position,
+    visitors_per_value_chain,
+)
 from umami_server.queries.render import fetch, first_by, first_by_seq, last_by, last_by_seq
 from umami_server.queries.request import MAX_LIMIT, AnalyticsRequest, integer
 from umami_server.queries.rows import Rows, conditions
@@ -130,7 +133,7 @@ def _with_search(request: AnalyticsRequest, metric: MetricType) -> AnalyticsRequ
 
 def _path_at(store: EventStore, position: str) -> ColumnElement[Any]:
     """The path of a visit's first or last row, as an aggregate over the visit's rows."""
-    if has_links(store):  # rows know their place in the visit: a cheaper ordering key
+    if rows_know_visit_position(store):  # a cheaper ordering key
         pick = first_by_seq if position == "first" else last_by_seq
         return pick(E.url_path, E.created_at, E.visit_seq)
     return (first_by if position == "first" else last_by)(E.url_path, E.created_at)
@@ -166,7 +169,8 @@ def _counted(store: EventStore, request: AnalyticsRequest, metric: MetricType,
     clauses = conditions(request, kind=metric.rows)
     source: Any = E.event_id.table
     value = metric.value
-    if visitors_only and metric.visit_position == "first" and usable(store, request):
+    if (visitors_only and metric.visit_position == "first"
+            and entry_rows_linked(store, request)):
         # A visit's entry row is its row whose visit predecessor is before the window; with
         # filters that keep whole sessions, its session is the visit's.
         value = E.url_path
@@ -193,21 +197,18 @@ def _visitors_per_value(store: EventStore, request: AnalyticsRequest,
     if metric.count_events:
         return func.count()
     if metric.rows is Rows.TRAFFIC and not metric.visit_position:
-        start = request.window.start
-        chains = (counting_chains(store, request, grouped_by_visitor_attribute=True)
-                  if metric.name in SESSION_FILTERS else None)
-        if chains is not None:
-            return first_in_window(chains.visitor, start)
-        if metric.name in VALUE_LINKS and usable(store, request, also_allowed=(metric.name,)):
-            return first_in_window(VALUE_LINKS[metric.name], start)
-    return func.count(func.distinct(E.session_id))
+        chain = visitors_per_value_chain(store, request, metric.name)
+        if chain is not None:
+            return first_in_window(chain, request.window.start)
+    return visitor_count(E.session_id)
 
 
 def _exit_visits(store: EventStore, request: AnalyticsRequest, metric: MetricType) -> Any:
     """Each visit's exit path (`name`), session, rows and seconds in one grouping by visit, when
     the filters keep whole sessions (a visit's last kept row is then its last row): no join back
     to the rows. None otherwise."""
-    if metric.visit_position != "last" or metric.extra or not usable(store, request):
+    if (metric.visit_position != "last" or metric.extra
+            or not exit_rows_grouped_once(store, request)):
         return None
     return (select(E.visit_id.label("visit_id"), func.any_value(E.session_id).label("session_id"),
                    _path_at(store, "last").label("name"),
@@ -224,7 +225,7 @@ def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[s
     request = _with_search(request, metric)
     exits = _exit_visits(store, request, metric)
     if exits is not None:
-        y = func.count(func.distinct(exits.c.session_id))
+        y = visitor_count(exits.c.session_id)
         query = (select(exits.c.name.label("x"), y.label("y"))
                  .where(exits.c.name != const("")).group_by(exits.c.name)
                  .order_by(y.desc(), exits.c.name).limit(limit).offset(offset))
@@ -250,11 +251,7 @@ def _expanded_chains(store: EventStore, request: AnalyticsRequest,
     (visit, path) chains, which any filter on the path keeps or drops whole."""
     if metric.expanded_value is not None:
         return None
-    if metric.name in SESSION_FILTERS:
-        return counting_chains(store, request, grouped_by_visitor_attribute=True)
-    if metric.name == "path" and usable(store, request, also_allowed=("path",)):
-        return PATHS_IN_VISITS
-    return None
+    return expanded_chains(store, request, metric.name)
 
 
 def expanded_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:

@@ -8,7 +8,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, const
-from umami_server.queries.linked import counting_chains
+from umami_server.queries.measures import visitor_count
+from umami_server.queries.planner import core_chains
 from umami_server.queries.render import fetch, iso_milliseconds
 from umami_server.queries.request import AnalyticsRequest, Window, comparison_window
 from umami_server.queries.rows import conditions
@@ -20,8 +21,8 @@ def series(
 ) -> dict[str, list[dict[str, Any]]]:
     around = (window.start, window.end)
     start = bucket(E.created_at, request.unit, request.zone, around).label("t")
-    sessions: ColumnElement[Any] = func.count(func.distinct(E.session_id))
-    chains = counting_chains(store, request)
+    sessions: ColumnElement[Any] = visitor_count(E.session_id)
+    chains = core_chains(store, request)
     if chains is not None and buckets_follow_time(request.unit, request.zone, *around):
         # A session's first row in a bucket: its predecessor is before the window or in an
         # earlier bucket (buckets follow time, so a different bucket is an earlier one).

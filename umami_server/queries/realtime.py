@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from umami_server.queries.dimensions import E
+from umami_server.queries.measures import visitor_count
 from umami_server.queries.pageviews import series
 from umami_server.queries.render import arrival_order, fetch, fetch_one, json_row
 from umami_server.queries.request import AnalyticsRequest, Window
@@ -76,6 +77,6 @@ def realtime(store: EventStore, request: AnalyticsRequest, now: datetime) -> dic
 
 
 def active_visitors(store: EventStore, website_id: str, now: datetime) -> dict[str, int]:
-    query = select(func.count(func.distinct(E.session_id)).label("visitors")).where(
+    query = select(visitor_count(E.session_id).label("visitors")).where(
         E.website_id == website_id, E.created_at >= now - timedelta(minutes=ACTIVE_MINUTES))
     return {"visitors": int(fetch_one(store, query)["visitors"] or 0)}

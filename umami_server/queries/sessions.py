@@ -12,8 +12,9 @@ from sqlalchemy.sql import ColumnElement
 from umami_server.queries.dimensions import E, const, text
 from umami_server.queries.errors import QueryError
 from umami_server.queries.events import contains, has_data, paged, paging
-from umami_server.queries.linked import first_in_window, usable
-from umami_server.queries.measures import whole_seconds
+from umami_server.queries.linked import first_in_window
+from umami_server.queries.measures import visit_count, visitor_count, whole_seconds
+from umami_server.queries.planner import links_answer
 from umami_server.queries.render import arrival_order, fetch, fetch_one, json_row
 from umami_server.queries.request import AnalyticsRequest, Window
 from umami_server.queries.rows import Rows, conditions
@@ -40,7 +41,7 @@ def _session_columns() -> list[ColumnElement[Any]]:
         *(func.max(column).label(name) for name, column in SESSION_ATTRIBUTES.items()),
         func.min(E.created_at).label("firstAt"),
         func.max(E.created_at).label("lastAt"),
-        func.count(func.distinct(E.visit_id)).label("visits"),
+        visit_count(E.visit_id).label("visits"),
         _count_of(EVENT_TYPE_PAGEVIEW).label("views"),
         _count_of(EVENT_TYPE_CUSTOM).label("events"),
     ]
@@ -65,10 +66,10 @@ def session_list(store: EventStore, request: AnalyticsRequest,
                    .group_by(E.session_id, E.website_id))
         found = {row["id"]: json_row(row) for row in fetch(store, details)}
         rows = [found[value] for value in ids if value in found]
-    if not search and usable(store, request):
+    if not search and links_answer(store, request):
         counted = first_in_window(E.prev_any_in_session_at, request.window.start)
     else:
-        counted = func.count(func.distinct(E.session_id))
+        counted = visitor_count(E.session_id)
     total = fetch_one(store, select(counted.label("n")).where(*clauses))
     return paged(rows, int(total["n"]), page, size)
 
@@ -168,8 +169,8 @@ def session_properties(store: EventStore, website_id: str,
 def session_stats(store: EventStore, request: AnalyticsRequest) -> dict[str, Any]:
     query = select(
         _count_of(EVENT_TYPE_PAGEVIEW).label("pageviews"),
-        func.count(func.distinct(E.session_id)).label("visitors"),
-        func.count(func.distinct(E.visit_id)).label("visits"),
+        visitor_count(E.session_id).label("visitors"),
+        visit_count(E.visit_id).label("visits"),
         func.count(func.distinct(func.nullif(text(E.country), const("")))).label("countries"),
         _count_of(EVENT_TYPE_CUSTOM).label("events"),
     ).where(*conditions(request, kind=Rows.ALL))
@@ -183,7 +184,7 @@ def session_weekly(store: EventStore, request: AnalyticsRequest) -> list[list[in
     local = local_wall_time(E.created_at, request.zone,
                             (request.window.start, request.window.end))
     day, hour = extract("dow", local).label("day"), extract("hour", local).label("hour")
-    query = (select(day, hour, func.count(func.distinct(E.session_id)).label("n"))
+    query = (select(day, hour, visitor_count(E.session_id).label("n"))
              .where(*conditions(request)).group_by(day, hour))
     grid = [[0] * 24 for _ in range(7)]
     for row in fetch(store, query):

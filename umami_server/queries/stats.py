@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from umami_server.queries.linked import counting_chains, linked_measures
+from umami_server.queries.linked import linked_measures
 from umami_server.queries.measures import MEASURES, as_numbers, per_visit, visit_measures
+from umami_server.queries.planner import core_chains
 from umami_server.queries.render import fetch_one
 from umami_server.queries.request import AnalyticsRequest, Window, comparison_window
 from umami_server.queries.rows import conditions
@@ -14,7 +15,7 @@ from umami_server.storage.interface import EventStore
 
 def measures(store: EventStore, request: AnalyticsRequest, window: Window) -> dict[str, int]:
     clauses = conditions(request, window=window)
-    chains = counting_chains(store, request)
+    chains = core_chains(store, request)
     if chains is not None:
         query = linked_measures(clauses, window.start, chains=chains)
     else:

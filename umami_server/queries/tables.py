@@ -43,7 +43,7 @@ def _table(name: str, columns: tuple[str, ...]) -> Table:
     return Table(name, metadata, *columns_)
 
 
-# The link columns exist only in stores that keep them (EventStore.has_predecessor_links).
+# The link columns exist only in stores that keep them (EventStore.capabilities).
 website_event = _table("website_event",
                        (*EVENT_COLUMNS, *EVENT_LINK_COLUMNS, *EVENT_VISIT_COLUMNS,
                         *EVENT_TYPE_STEP_COLUMNS))

@@ -8,31 +8,48 @@ Core and shared by all backends.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+from sqlalchemy.sql import ClauseElement
+
+from umami_server.storage.errors import InvalidQuery, QueryTooLarge, StoreLocked
 from umami_server.storage.metadata_store import MetadataStore
 from umami_server.storage.records import IngestEntry
 
+__all__ = ["EventStore", "InvalidQuery", "QueryTooLarge", "Store", "StoreCapabilities",
+           "StoreLocked"]
 
-class QueryTooLarge(Exception):
-    """A query needed more memory than the store may use; the API answers 503, not 500."""
+
+@dataclass(frozen=True, slots=True)
+class StoreCapabilities:
+    """What a store's event rows keep beyond Umami's columns. The query planner
+    (queries/planner.py) reads only these to choose linked counts or grouped definitions; a
+    store that keeps nothing extra answers every query from the base columns."""
+
+    # records.EVENT_LINK_COLUMNS and the varying_session table: distinct sessions, visits,
+    # bounces and total time as plain counts (queries/linked.py).
+    predecessor_links: bool = False
+    # records.EVENT_VISIT_COLUMNS: each row's position, step keys and path links in its visit
+    # (journeys, first/last rows of a visit, per-path visits).
+    visit_links: bool = False
+    # records.EVENT_TYPE_STEP_COLUMNS: the same steps per visit and event type.
+    type_steps: bool = False
 
 
 class EventStore(Protocol):
     """Durable event writes plus analytics reads."""
 
-    # Whether event rows carry predecessor links (records.EVENT_LINK_COLUMNS) and per-visit
-    # links (records.EVENT_VISIT_COLUMNS), which let the query layer count distinct sessions,
-    # visits and journeys without grouping (queries/linked.py, queries/reports/journey.py).
-    has_predecessor_links: bool
+    capabilities: StoreCapabilities
 
     async def write(self, entries: Sequence[IngestEntry]) -> None:
         """Return only once every entry is durable; raise IngestQueueFull under overload."""
         ...
 
-    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        """Run one read-only analytics query and return its rows; raise QueryTooLarge when it
-        needs more memory than the store may use."""
+    def query(self, statement: ClauseElement) -> list[tuple[Any, ...]]:
+        """Run one read-only statement, compiled with the store's own dialect, and return its
+        rows. Raise QueryTooLarge when it needs more memory than the store may use and
+        InvalidQuery when the database refuses the statement's input."""
         ...
 
     def wait_until_visible(self, timeout: float) -> bool:

@@ -41,7 +41,7 @@ from umami_server.context import ServerContext
 from umami_server.http_limits import BodyTooLarge, read_body
 from umami_server.queries.errors import QueryError
 from umami_server.storage.disk_full import DISK_FULL_MESSAGE, disk_full_log, is_disk_full
-from umami_server.storage.interface import QueryTooLarge
+from umami_server.storage.interface import InvalidQuery, QueryTooLarge
 from umami_server.web import session
 from umami_server.web.templating import Templates
 
@@ -178,6 +178,9 @@ class Dashboard:
         except QueryTooLarge as error:
             logger.warning("%s %s: %s", request.method, request.url.path, error)
             response = web.error_page(503, QUERY_TOO_LARGE)
+        except InvalidQuery as error:  # e.g. a regular expression the database cannot compile
+            logger.info("%s %s refused: %s", request.method, request.url.path, error)
+            response = web.error_page(400, "Invalid request: the database refused a filter value.")
         except Exception as error:
             if is_disk_full(error):
                 disk_full_log.refused("metadata database")

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import duckdb
 from pydantic import BaseModel, ConfigDict, model_validator
 from starlette.routing import BaseRoute
 
@@ -43,7 +42,7 @@ from umami_server.queries.request import (
     website_uuid,
 )
 from umami_server.queries.segments import SegmentLookup, apply_segments
-from umami_server.storage.interface import EventStore
+from umami_server.storage.interface import EventStore, InvalidQuery
 
 logger = logging.getLogger("umami_server.api")
 
@@ -234,7 +233,7 @@ def _handler(endpoint: Endpoint) -> Callable[[ApiCall], Any]:
             return endpoint.run(services.events, prepared, call.params)
         except QueryError as error:
             raise bad_request(**error.tree) from None
-        except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        except InvalidQuery as error:
             # e.g. a regular expression RE2 rejects: the request is at fault, not the server.
             logger.info("analytics query refused: %s", error)
             raise bad_request() from None

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import DIMENSIONS, E, const, not_self_referral, text
+from umami_server.queries.measures import visit_count, visitor_count
 from umami_server.queries.render import arrival_order, fetch_one, first_by, last_by
 from umami_server.queries.reports.base import top_values
 from umami_server.queries.request import AnalyticsRequest
@@ -46,8 +47,8 @@ def attribution(store: EventStore, request: AnalyticsRequest, model: str, step_t
         kind, column = Rows.CUSTOM, DIMENSIONS["event"].column
     converted = [*conditions(request, kind=kind), column == step]
     total = fetch_one(store, select(
-        func.count().label("pageviews"), func.count(func.distinct(E.session_id)).label("visitors"),
-        func.count(func.distinct(E.visit_id)).label("visits")).where(*converted))
+        func.count().label("pageviews"), visitor_count(E.session_id).label("visitors"),
+        visit_count(E.visit_id).label("visits")).where(*converted))
     conversions = (select(E.session_id.label("session_id"),
                           func.max(E.created_at).label("max_dt"))
                    .where(*converted).group_by(E.session_id).cte("conversion"))

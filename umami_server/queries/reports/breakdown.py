@@ -21,9 +21,9 @@ from umami_server.queries.linked import (
     SESSION_FILTERS,
     VISITS,
     linked_measures,
-    usable,
 )
 from umami_server.queries.measures import as_numbers, per_visit, visit_measures
+from umami_server.queries.planner import links_answer
 from umami_server.queries.render import fetch, fetch_one
 from umami_server.queries.request import AnalyticsRequest
 from umami_server.queries.rows import Rows, conditions
@@ -74,7 +74,8 @@ def _linked(store: EventStore, request: AnalyticsRequest, fields: tuple[str, ...
     if any(field not in SESSION_FILTERS and field != "path" for field in fields):
         return False
     also_allowed = ("path",) if "path" in fields else ()
-    if not usable(store, request, also_allowed, grouped_by_visitor_attribute=by_attribute):
+    if not links_answer(store, request, also_allowed,
+                        grouped_by_visitor_attribute=by_attribute):
         return False
     other_traffic = select(E.event_type.label("type")).where(
         E.website_id == request.website_id,

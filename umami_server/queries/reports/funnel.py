@@ -15,6 +15,7 @@ from sqlalchemy import exists, func, literal, select, union_all
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, const
+from umami_server.queries.measures import visitor_count
 from umami_server.queries.render import fetch
 from umami_server.queries.reports.base import step_match
 from umami_server.queries.request import AnalyticsRequest
@@ -83,7 +84,7 @@ def funnel(store: EventStore, request: AnalyticsRequest, steps: list[Step],
         levels.append(previous)
     counts = union_all(*(
         select(literal(number).label("level"),
-               func.count(func.distinct(level.c.session_id)).label("visitors"))
+               visitor_count(level.c.session_id).label("visitors"))
         for number, level in enumerate(levels, start=1)
     ))
     found = {int(row["level"]): int(row["visitors"]) for row in fetch(store, counts)}

@@ -41,7 +41,8 @@ from sqlalchemy.types import NullType
 
 from umami_server.queries.dimensions import E, const, text
 from umami_server.queries.filters import Filter
-from umami_server.queries.linked import one_exact_value, usable
+from umami_server.queries.linked import one_exact_value
+from umami_server.queries.planner import journey_steps_kept
 from umami_server.queries.render import arrival_order, fetch
 from umami_server.queries.request import AnalyticsRequest
 from umami_server.queries.rows import Rows, conditions
@@ -79,10 +80,10 @@ def type_steps(event_type: int) -> StepColumns:
 
 def step_columns(store: EventStore, request: AnalyticsRequest) -> StepColumns | None:
     """The step keys that answer this request's journey; None: only grouping is exact."""
-    if usable(store, request):
+    if journey_steps_kept(store, request, event_type=None):
         return VISIT_STEPS
     event_type = one_exact_value(request, "eventType")
-    if event_type is not None and usable(store, request, also_allowed=("eventType",)):
+    if event_type is not None and journey_steps_kept(store, request, event_type):
         return type_steps(event_type)
     return None
 

@@ -16,7 +16,7 @@ from sqlalchemy import Date, cast, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, const
-from umami_server.queries.linked import usable
+from umami_server.queries.planner import links_answer
 from umami_server.queries.render import fetch
 from umami_server.queries.request import AnalyticsRequest
 from umami_server.queries.rows import Rows, conditions
@@ -40,8 +40,8 @@ def retention(store: EventStore, request: AnalyticsRequest) -> list[dict[str, An
     day = local_day(request)
     every_row = conditions(request, kind=Rows.ALL, filters=False, exclude_bounce=False)
     start = request.window.start
-    if usable(store, request) and buckets_follow_time("day", request.zone, start,
-                                                      request.window.end):
+    if links_answer(store, request) and buckets_follow_time("day", request.zone, start,
+                                                             request.window.end):
         # From the links over every event of a session: a session's first row of a day has
         # its predecessor before the window or on an earlier day, and its first row in the
         # window gives its cohort. No grouping by session.

@@ -15,7 +15,9 @@ from sqlalchemy import Numeric, and_, cast, func, select
 from sqlalchemy.sql import ColumnElement
 
 from umami_server.queries.dimensions import E, channel_expression, text
-from umami_server.queries.linked import first_in_window, has_links
+from umami_server.queries.linked import first_in_window
+from umami_server.queries.measures import visitor_count
+from umami_server.queries.planner import session_links_answer
 from umami_server.queries.render import arrival_order, fetch, fetch_one, first_by
 from umami_server.queries.request import AnalyticsRequest, Window, comparison_window
 from umami_server.queries.rows import Rows, conditions, in_window
@@ -55,10 +57,11 @@ def _total(store: EventStore, request: AnalyticsRequest, currency: str,
     source, clauses = _paid(request, currency, window)
     paid = fetch_one(store, select(
         _amount().label("sum"), func.count(func.distinct(R.event_id)).label("count"),
-        func.count(func.distinct(R.session_id)).label("unique_count"),
+        visitor_count(R.session_id).label("unique_count"),
     ).select_from(source).where(*clauses))
-    visitors = (first_in_window(E.prev_any_in_session_at, window.start) if has_links(store)
-                else func.count(func.distinct(E.session_id)))
+    visitors = (first_in_window(E.prev_any_in_session_at, window.start)
+                if session_links_answer(store)
+                else visitor_count(E.session_id))
     sessions = fetch_one(store, select(visitors.label("n"))
                          .where(*in_window(request.website_id, window)))
     total, count = _number(paid.get("sum")), int(paid.get("count") or 0)
@@ -82,7 +85,7 @@ def _by_session_start(store: EventStore, request: AnalyticsRequest, currency: st
     paying = E.session_id.in_(select(per_session.c.session_id))
     first_event = [E.session_id.label("session_id"), text(E.referrer_domain).label("referrer"),
                    channel_expression(UNKNOWN_CHANNEL).label("channel")]
-    if has_links(store):
+    if session_links_answer(store):
         # A session's first row in the window: its predecessor lies before the window.
         start = (select(*first_event)
                  .where(*window, paying, E.prev_any_in_session_at < request.window.start)

@@ -17,7 +17,9 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from sqlalchemy.sql import ClauseElement
 
+from umami_server.storage.embedded.dialect import duckdb_sql
 from umami_server.storage.embedded.predecessors import (
     LINK_COLUMNS_DDL,
     TYPE_STEP_COLUMNS_DDL,
@@ -29,7 +31,7 @@ from umami_server.storage.embedded.predecessors import (
     link_type_steps_sql,
     link_visits_sql,
 )
-from umami_server.storage.interface import QueryTooLarge
+from umami_server.storage.errors import InvalidQuery, QueryTooLarge, StoreLocked
 from umami_server.storage.records import (
     EVENT_COLUMNS,
     EVENT_DATA_COLUMNS,
@@ -213,9 +215,17 @@ class AnalyticsDatabase:
 
     def __init__(self, path: Path, memory_limit: str = "1GB", threads: int = 2):
         self.path = path
-        self._connection = duckdb.connect(
-            str(path), config={"memory_limit": memory_limit, "threads": threads}
-        )
+        try:
+            self._connection = duckdb.connect(
+                str(path), config={"memory_limit": memory_limit, "threads": threads}
+            )
+        except duckdb.IOException as error:
+            if "lock" in str(error).lower():
+                raise StoreLocked(
+                    f"{path.parent} is in use by another umami-server process "
+                    "(DuckDB allows one writer per file)"
+                ) from error
+            raise
         # DuckDB's own progress bar stays off for loads; migrations turn it on (see below).
         self._connection.execute("SET enable_progress_bar = false")
         self._load_lock = threading.Lock()
@@ -374,12 +384,16 @@ class AnalyticsDatabase:
         finally:
             cursor.unregister("incoming_rows")
 
-    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+    def query(self, statement: ClauseElement) -> list[tuple[Any, ...]]:
+        """Compile a statement to DuckDB SQL and run it, read-only."""
+        sql, parameters = duckdb_sql(statement)
         cursor = self.cursor()
         try:
-            return cursor.execute(sql, parameters or []).fetchall()
+            return cursor.execute(sql, parameters).fetchall()
         except duckdb.OutOfMemoryException as error:
             raise QueryTooLarge(str(error).splitlines()[0]) from error
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+            raise InvalidQuery(str(error).splitlines()[0]) from error
         finally:
             cursor.close()
 

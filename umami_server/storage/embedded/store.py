@@ -10,14 +10,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import orjson
+from sqlalchemy.sql import ClauseElement
 
 from umami_server.config import SECRET_FILE_NAME
 from umami_server.storage.disk_full import is_disk_full
 from umami_server.storage.embedded.analytics_db import AnalyticsDatabase
 from umami_server.storage.embedded.copier import LogToAnalyticsCopier
 from umami_server.storage.embedded.ingest_log import IngestLog, IngestLogReader
+from umami_server.storage.errors import StoreLocked
+from umami_server.storage.interface import StoreCapabilities
 from umami_server.storage.metadata_store import MetadataStore
 from umami_server.storage.records import IngestEntry
 
@@ -94,12 +96,12 @@ def keep_space_reserve(data_dir: Path) -> None:
         if released else "")
 
 
-class StoreLocked(RuntimeError):
-    """Another process already serves this data directory."""
+__all__ = ["EmbeddedEventStore", "EmbeddedStore", "StoreLocked"]
 
 
 class EmbeddedEventStore:
-    has_predecessor_links = True
+    # Links are written with every batch (storage/embedded/predecessors.py).
+    capabilities = StoreCapabilities(predecessor_links=True, visit_links=True, type_steps=True)
 
     def __init__(
         self,
@@ -109,15 +111,8 @@ class EmbeddedEventStore:
         max_queued: int = 20000,
         copy_interval_seconds: float = 0.5,
     ):
-        try:
-            self.database = AnalyticsDatabase(data_dir / ANALYTICS_FILE, memory_limit, threads)
-        except duckdb.IOException as error:
-            if "lock" in str(error).lower():
-                raise StoreLocked(
-                    f"{data_dir} is in use by another umami-server process "
-                    "(DuckDB allows one writer per file)"
-                ) from error
-            raise
+        # Raises StoreLocked when another process serves this data directory.
+        self.database = AnalyticsDatabase(data_dir / ANALYTICS_FILE, memory_limit, threads)
         applied = self.database.applied_sequence()
         self.log = IngestLog(data_dir / INGEST_LOG_FILE, applied + 1, max_queued)
         self.copier = LogToAnalyticsCopier(
@@ -144,8 +139,8 @@ class EmbeddedEventStore:
     async def write(self, entries: Sequence[IngestEntry]) -> None:
         await self.log.append([orjson.dumps(entry) for entry in entries])
 
-    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        return self.database.query(sql, parameters)
+    def query(self, statement: ClauseElement) -> list[tuple[Any, ...]]:
+        return self.database.query(statement)
 
     def wait_until_visible(self, timeout: float) -> bool:
         return self.copier.wait_until_applied(self.log.committed_sequence, timeout)
