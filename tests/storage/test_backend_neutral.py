@@ -44,6 +44,17 @@ def test_no_module_outside_storage_imports_a_database_driver():
     assert offenders == []
 
 
+def test_only_storage_and_the_settings_name_a_backend_setting():
+    """Messages that name a store's own settings (DUCKDB_MEMORY_LIMIT, ...) come from the store,
+    so the API and the dashboard stay the same whichever database answers."""
+    offenders = [
+        str(module.relative_to(PACKAGE)) for module in sorted(PACKAGE.rglob("*.py"))
+        if module.relative_to(PACKAGE).parts[0] != "storage"
+        and module.name != "config.py" and "DUCKDB_" in module.read_text()
+    ]
+    assert offenders == []
+
+
 def test_the_check_sees_imports_inside_functions():
     assert "duckdb" in _imported_roots("def f():\n    import duckdb\n")
     assert "sqlite3" in _imported_roots("from sqlite3 import connect\n")

@@ -44,8 +44,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("umami_server.api")
 
-QUERY_TOO_LARGE = ("This query needs more memory than the server may use (DUCKDB_MEMORY_LIMIT): "
-                   "choose a shorter date range or fewer filters, or raise the limit.")
 
 
 class ApiError(Exception):
@@ -189,7 +187,7 @@ def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable
             return too_large_response(error)
         except QueryTooLarge as error:
             logger.warning("%s %s: %s", request.method, request.url.path, error)
-            return json_response(error_body(QUERY_TOO_LARGE, "query-too-large", 503), 503)
+            return json_response(error_body(error.advice, "query-too-large", 503), 503)
         except Exception as error:
             if is_disk_full(error):
                 disk_full_log.refused("metadata database")

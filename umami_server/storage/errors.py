@@ -4,7 +4,15 @@ from __future__ import annotations
 
 
 class QueryTooLarge(Exception):
-    """A query needed more memory than the store may use; the API answers 503, not 500."""
+    """A query needed more memory than the store may use; the API answers 503, not 500.
+
+    `advice` is what the user is told; the store words it, since only the store knows which
+    of its settings sets the limit. The exception's own text is the driver's, for the log."""
+
+    def __init__(self, detail: str, advice: str = "This query needs more memory than the "
+                 "server may use: choose a shorter date range or fewer filters."):
+        super().__init__(detail)
+        self.advice = advice
 
 
 class InvalidQuery(Exception):

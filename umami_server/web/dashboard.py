@@ -28,7 +28,6 @@ from umami_server.api import auth as auth_api
 from umami_server.api import links, pixels, report_runs, shares, teams, users, websites
 from umami_server.api.services import ApiServices
 from umami_server.api.transport import (
-    QUERY_TOO_LARGE,
     ApiCall,
     ApiError,
     Endpoint,
@@ -177,7 +176,7 @@ class Dashboard:
             response = web.error_page(400, f"Invalid request: {error}")
         except QueryTooLarge as error:
             logger.warning("%s %s: %s", request.method, request.url.path, error)
-            response = web.error_page(503, QUERY_TOO_LARGE)
+            response = web.error_page(503, error.advice)
         except InvalidQuery as error:  # e.g. a regular expression the database cannot compile
             logger.info("%s %s refused: %s", request.method, request.url.path, error)
             response = web.error_page(400, "Invalid request: the database refused a filter value.")

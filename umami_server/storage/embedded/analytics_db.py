@@ -44,6 +44,11 @@ from umami_server.storage.records import (
 
 logger = logging.getLogger("umami_server.storage")
 
+# What a user is told when a query passes DuckDB's memory limit (QueryTooLarge.advice).
+MEMORY_LIMIT_ADVICE = ("This query needs more memory than the server may use "
+                       "(DUCKDB_MEMORY_LIMIT): choose a shorter date range or fewer filters, "
+                       "or raise the limit.")
+
 _TEXT = pa.string()
 _TIME = pa.timestamp("us", tz="UTC")
 _NUMBER = pa.float64()
@@ -391,7 +396,7 @@ class AnalyticsDatabase:
         try:
             return cursor.execute(sql, parameters).fetchall()
         except duckdb.OutOfMemoryException as error:
-            raise QueryTooLarge(str(error).splitlines()[0]) from error
+            raise QueryTooLarge(str(error).splitlines()[0], MEMORY_LIMIT_ADVICE) from error
         except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
             raise InvalidQuery(str(error).splitlines()[0]) from error
         finally:

@@ -10,7 +10,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from umami_server.api.transport import QUERY_TOO_LARGE, ApiError
+from umami_server.api.transport import ApiError
 from umami_server.queries.reports import attribution, breakdown, performance
 from umami_server.storage.interface import QueryTooLarge
 from umami_server.web import charts, period
@@ -284,8 +284,8 @@ def report_page(web: WebRequest) -> Response:
             if error.status != 400:
                 raise
             failure = api_message(error)
-        except QueryTooLarge:
-            failure = QUERY_TOO_LARGE  # shown above the form, so a shorter range is one click
+        except QueryTooLarge as error:
+            failure = error.advice  # shown above the form, so a shorter range is one click
     own_view = ("funnel", "journey", "retention", "revenue", "performance")
     if result is not None and report == "breakdown":
         # The chosen fields first, then the metrics.
