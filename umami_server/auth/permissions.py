@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from umami_server.auth.context import Auth
+from umami_server.auth.context import Auth, AuthUser
 from umami_server.storage.metadata_store import MetadataStore
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -203,9 +203,9 @@ def owner_can_view(store: MetadataStore, owner: dict[str, Any], entity_id: str) 
         user = store.get_user(owner["user_id"])
         if user is None:
             return False
-        if user["role"] == "admin" or row["user_id"] == user["user_id"]:
-            return True
-        return _team_role(store, row["team_id"], user["user_id"]) is not None
+        # The owner's rights as if they asked themselves, without any share.
+        as_owner = Auth(None, AuthUser.from_row(user), None)
+        return _is_admin(as_owner) or _can_view_owned(as_owner, store, row)
     return bool(owner.get("team_id")) and row["team_id"] == owner["team_id"]
 
 
