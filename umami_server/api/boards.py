@@ -8,7 +8,7 @@ from pydantic import ConfigDict
 
 from umami_server.api import shapes
 from umami_server.api.services import order_label, page_request, require
-from umami_server.api.shares import BOARD, ShareCreate, create_entity_share, shares_of
+from umami_server.api.shares import ShareCreate, create_entity_share, shares_of
 from umami_server.api.transport import OK, ApiCall, ApiRouter, not_found, unauthorized
 from umami_server.api.validation import (
     PageQuery,
@@ -20,7 +20,7 @@ from umami_server.api.validation import (
     uuid_text,
 )
 from umami_server.auth import permissions as can
-from umami_server.auth.share_scope import board_entity_ids
+from umami_server.auth.share_scope import BOARD, board_entity_ids
 
 router = ApiRouter()
 

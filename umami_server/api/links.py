@@ -7,10 +7,11 @@ from typing import Any
 from umami_server.api import shapes
 from umami_server.api.pixels import SLUG_TAKEN, check_slug
 from umami_server.api.services import order_label, page_request, require
-from umami_server.api.shares import LINK, ShareCreate, create_entity_share, shares_of
+from umami_server.api.shares import ShareCreate, create_entity_share, shares_of
 from umami_server.api.transport import OK, ApiCall, ApiRouter, bad_request, not_found
 from umami_server.api.validation import PageQuery, Schema, SearchPageQuery, text, uuid_text
 from umami_server.auth import permissions as can
+from umami_server.auth.share_scope import LINK
 from umami_server.collect.link_targets import NOT_A_WEB_URL, web_url
 from umami_server.storage.metadata_store import DuplicateName
 

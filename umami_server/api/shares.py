@@ -14,9 +14,6 @@ from umami_server.api.services import ApiServices, page_request, require
 from umami_server.api.transport import OK, ApiCall, ApiRouter, bad_request, not_found
 from umami_server.api.validation import PageQuery, Schema, json_object, number, text, uuid_text
 from umami_server.auth import permissions as can
-from umami_server.auth.share_scope import BOARD as BOARD  # re-exported for the entity routes
-from umami_server.auth.share_scope import LINK as LINK
-from umami_server.auth.share_scope import PIXEL as PIXEL
 from umami_server.auth.share_scope import SHARE_KINDS, share_grants
 from umami_server.storage.metadata_store import DuplicateName
 
