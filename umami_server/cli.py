@@ -46,11 +46,13 @@ def _fail(message: str) -> NoReturn:
 
 
 def _metadata(settings: Settings) -> MetadataStore:
-    # Only the SQLite metadata file: it allows other processes, so this works while serving.
-    from umami_server.storage.embedded.store import METADATA_FILE, create_data_dir
+    # Only the metadata: both stores allow other processes, so this works while serving.
+    from umami_server.storage.opening import StoreOpenError, open_metadata
 
-    create_data_dir(settings.data_dir)
-    return MetadataStore.open_sqlite(settings.data_dir / METADATA_FILE)
+    try:
+        return open_metadata(settings)
+    except StoreOpenError as error:
+        _fail(str(error))
 
 
 def ensure_first_admin(metadata: MetadataStore, password: str | None) -> str | None:
@@ -73,12 +75,13 @@ def serve(
     data_dir: DataDirOption = None,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
-    """Start the server on the embedded store (creating it and a first admin when new)."""
+    """Start the server (creating its store and a first admin when new): the embedded store in
+    the data directory, or PostgreSQL when DATABASE_URL is set."""
     import uvicorn
 
     from umami_server.app import UmamiServerApp
     from umami_server.http_limits import KEEP_ALIVE_SECONDS, GuardedHttpToolsProtocol
-    from umami_server.storage.embedded.store import EmbeddedStore, StoreLocked
+    from umami_server.storage.opening import StoreOpenError, describe_store, open_store
 
     settings = _settings(data_dir, host, port)
     # The event loop and the log writer hand the GIL back and forth on every commit; Python's
@@ -86,22 +89,9 @@ def serve(
     sys.setswitchinterval(0.0002)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     try:
-        store = EmbeddedStore.open(
-            settings.data_dir,
-            memory_limit=settings.duckdb_memory_limit,
-            threads=settings.duckdb_threads,
-            max_queued=settings.ingest_queue_size,
-            copy_interval_seconds=settings.copy_interval_ms / 1000,
-        )
-    except StoreLocked as error:
+        store = open_store(settings)
+    except StoreOpenError as error:
         _fail(str(error))
-    except Exception as error:
-        from umami_server.storage.disk_full import is_disk_full
-
-        if not is_disk_full(error):
-            raise
-        _fail(f"no space left in {settings.data_dir} to open its databases: free some space "
-              "(a few megabytes are enough to start read-only) and start again")
     generated = ensure_first_admin(store.metadata, settings.admin_password)
     if generated:
         typer.secho(
@@ -115,7 +105,7 @@ def serve(
         store.close()
         _fail(str(error))
     typer.echo(f"umami-server listening on http://{settings.host}:{settings.port}"
-               f"{settings.base_path} (data in {settings.data_dir})")
+               f"{settings.base_path} ({describe_store(settings)})")
     uvicorn.run(
         app,
         host=settings.host,

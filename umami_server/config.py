@@ -15,7 +15,10 @@ SECRET_FILE_NAME = "app-secret"
 # Environment variables this server reads, with a one-line meaning. The README documents each one;
 # a test keeps the two in step.
 ENVIRONMENT_VARIABLES: dict[str, str] = {
-    "APP_SECRET": "secret seed for session ids and tokens; generated into the data dir when unset",
+    "APP_SECRET": "secret seed for session ids and tokens; DATABASE_URL when unset, else generated "
+                  "into the data dir",
+    "DATABASE_URL": "postgresql:// URL: keep everything in PostgreSQL on Umami's schema "
+                    "(an empty or an Umami 3.1 database) instead of the embedded store",
     "UMAMI_DATA_DIR": "data directory of the embedded store (default ./data)",
     "UMAMI_ADMIN_PASSWORD": "password of the first `admin` account, created on first start",
     "HOST": "address to listen on (default 127.0.0.1)",
@@ -38,6 +41,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "DUCKDB_THREADS": "threads of the embedded analytics database (default: CPU count)",
     "UMAMI_INGEST_QUEUE": "requests that may wait for the disk before more get 503 (default 20000)",
     "UMAMI_COPY_INTERVAL_MS": "how often logged events are copied into DuckDB (default 500)",
+    "UMAMI_QUERY_TIMEOUT_SECONDS": "longest an analytics query may run on PostgreSQL (default 60)",
     "UMAMI_TOKEN_LIFETIME_DAYS": "login token lifetime in days; 0 = until revoked (default 365)",
     "PRIVATE_MODE": "reported by /api/config as privateMode",
     "DISABLE_TELEMETRY": "reported by /api/config as telemetryDisabled",
@@ -96,6 +100,8 @@ def _normalize_path(path: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path
+    database_url: str | None = None
+    query_timeout_seconds: int = 60
     host: str = "127.0.0.1"
     port: int = 3000
     app_secret: str | None = None
@@ -147,6 +153,8 @@ class Settings:
         names = tuple(_normalize_path(name) for name in _split_list(env.get("TRACKER_SCRIPT_NAME")))
         return cls(
             data_dir=Path(data_dir or env.get("UMAMI_DATA_DIR") or DEFAULT_DATA_DIR),
+            database_url=env.get("DATABASE_URL") or None,
+            query_timeout_seconds=_int_setting(env, "UMAMI_QUERY_TIMEOUT_SECONDS", 60),
             host=host or env.get("HOST") or "127.0.0.1",
             port=port if port is not None else _int_setting(env, "PORT", 3000, minimum=0),
             app_secret=env.get("APP_SECRET") or None,
@@ -179,12 +187,16 @@ class Settings:
         )
 
     def resolve_secret(self) -> str:
-        """APP_SECRET when given, else the secret kept in the data directory (created once, 0600).
+        """APP_SECRET when given, else DATABASE_URL (as Umami does, so ids and tokens match an
+        Umami on the same database), else the secret kept in the data directory (created once,
+        0600).
 
         There is deliberately no built-in default: a known secret would let anyone forge tokens.
         """
         if self.app_secret:
             return self.app_secret
+        if self.database_url:
+            return self.database_url
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = self.data_dir / SECRET_FILE_NAME
         if path.exists():

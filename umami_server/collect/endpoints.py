@@ -19,7 +19,7 @@ from umami_server.storage.disk_full import (
     DISK_FULL_RETRY_AFTER_SECONDS,
     StorageFull,
 )
-from umami_server.storage.embedded.ingest_log import IngestLogClosed, IngestQueueFull
+from umami_server.storage.errors import IngestClosed, IngestQueueFull, StoreUnavailable
 from umami_server.storage.interface import EventStore
 from umami_server.storage.records import IngestEntry
 
@@ -99,7 +99,7 @@ class CollectionEndpoints:
         if entries:
             try:
                 await self.events.write(entries)
-            except (IngestQueueFull, IngestLogClosed):
+            except (IngestQueueFull, IngestClosed, StoreUnavailable):
                 return BUSY, RETRY_AFTER_SECONDS
             except StorageFull:
                 return DISK_FULL, DISK_FULL_RETRY_AFTER_SECONDS

@@ -22,3 +22,16 @@ class InvalidQuery(Exception):
 
 class StoreLocked(RuntimeError):
     """Another process already holds the store's files."""
+
+
+class IngestQueueFull(Exception):
+    """The store cannot take more hits right now; collection answers 503 with Retry-After."""
+
+
+class IngestClosed(Exception):
+    """The store is shutting down and takes no new hits (503 as well)."""
+
+
+class StoreUnavailable(Exception):
+    """The database could not be reached or refused a write for a reason of its own (a lost
+    connection, a server restarting): collection answers 503 and the hit may be sent again."""

@@ -11,39 +11,25 @@ once DuckDB has committed the entries.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from umami_server.storage.disk_full import StorageFull, disk_full_log, is_disk_full
+from umami_server.storage.errors import IngestClosed, IngestQueueFull
+from umami_server.storage.group_commit import GroupCommitter
 
 logger = logging.getLogger("umami_server.storage")
 
 _MAX_ENTRIES_PER_COMMIT = 2048
 _PRUNE_EVERY_SECONDS = 2.0
 
-
-class IngestQueueFull(Exception):
-    """The log cannot take more entries right now; the caller answers 503 with Retry-After."""
-
-
-class IngestLogClosed(Exception):
-    """The log is shutting down and takes no new entries."""
-
-
-@dataclass(slots=True)
-class _PendingAppend:
-    entries: list[bytes]
-    loop: asyncio.AbstractEventLoop
-    done: asyncio.Future[None]
-    error: BaseException | None = field(default=None)
+# The storage-wide names, under the names this module has always given them.
+IngestLogClosed = IngestClosed
+__all__ = ["IngestLog", "IngestLogClosed", "IngestLogReader", "IngestQueueFull"]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -66,16 +52,17 @@ class IngestLog:
             "SELECT coalesce(max(last_seq), 0) FROM ingest_log"
         ).fetchone()
         self._next_sequence = max(int(highest) + 1, first_free_sequence)
-        self._queue: queue.Queue[_PendingAppend | None] = queue.Queue(maxsize=max_queued)
-        self._closed = False
         self._committed_sequence = self._next_sequence - 1
         self._prune_below = 0
         self._pruned_below = 0
+        self._last_prune = time.monotonic()
         self.commits = 0
         self.committed_entries = 0
         self.appended_signal = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="ingest-log-writer", daemon=True)
-        self._thread.start()
+        self._committer: GroupCommitter[bytes] = GroupCommitter(
+            self._commit, name="ingest-log-writer", max_queued=max_queued,
+            max_per_commit=_MAX_ENTRIES_PER_COMMIT, between_commits=self._prune_now_and_then,
+        )
 
     @property
     def committed_sequence(self) -> int:
@@ -83,55 +70,15 @@ class IngestLog:
 
     async def append(self, entries: list[bytes]) -> None:
         """Return once every entry is durably in the log; raise IngestQueueFull under overload."""
-        if self._closed:
-            raise IngestLogClosed()
-        loop = asyncio.get_running_loop()
-        pending = _PendingAppend(entries, loop, loop.create_future())
-        try:
-            self._queue.put_nowait(pending)
-        except queue.Full:
-            raise IngestQueueFull() from None
-        await pending.done
-        if pending.error is not None:
-            raise pending.error
+        await self._committer.submit(entries)
 
     def allow_pruning_through(self, sequence: int) -> None:
         """Entries up to `sequence` are safely in the analytics store and may be deleted."""
         self._prune_below = max(self._prune_below, sequence + 1)
 
-    def _run(self) -> None:
-        last_prune = time.monotonic()
-        while True:
-            first = self._queue.get()
-            if first is None:
-                break
-            batch = [first]
-            count = len(first.entries)
-            stop = False
-            while count < _MAX_ENTRIES_PER_COMMIT:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    stop = True
-                    break
-                batch.append(item)
-                count += len(item.entries)
-            self._commit(batch)
-            now = time.monotonic()
-            if now - last_prune > _PRUNE_EVERY_SECONDS:
-                self._prune()
-                last_prune = now
-            if stop:
-                break
-        self._prune()
-
-    def _commit(self, batch: list[_PendingAppend]) -> None:
-        entries = [entry for pending in batch for entry in pending.entries]
+    def _commit(self, entries: list[bytes]) -> None:
         first = self._next_sequence
         last = first + len(entries) - 1
-        error: BaseException | None = None
         try:
             # Autocommit: the INSERT is its own transaction, fsynced before execute returns.
             self._writer.execute(
@@ -142,26 +89,21 @@ class IngestLog:
             if is_disk_full(failure):
                 # The callers answer 503; one log line a minute says why.
                 disk_full_log.refused("ingest log")
-                error = StorageFull()
-            else:
-                logger.exception("could not write %d entries to the ingest log", len(entries))
-                error = failure
-        else:
-            disk_full_log.recovered("ingest log")
-            self._next_sequence = last + 1
-            self._committed_sequence = last
-            self.commits += 1
-            self.committed_entries += len(entries)
-            self.appended_signal.set()
-        by_loop: dict[asyncio.AbstractEventLoop, list[_PendingAppend]] = {}
-        for pending in batch:
-            pending.error = error
-            by_loop.setdefault(pending.loop, []).append(pending)
-        for loop, waiting in by_loop.items():
-            # One wake-up per loop and commit, not one per request.
-            # A closed loop means nobody waits for these any more.
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(_release, waiting)
+                raise StorageFull() from failure
+            logger.exception("could not write %d entries to the ingest log", len(entries))
+            raise
+        disk_full_log.recovered("ingest log")
+        self._next_sequence = last + 1
+        self._committed_sequence = last
+        self.commits += 1
+        self.committed_entries += len(entries)
+        self.appended_signal.set()
+
+    def _prune_now_and_then(self) -> None:
+        now = time.monotonic()
+        if now - self._last_prune > _PRUNE_EVERY_SECONDS:
+            self._prune()
+            self._last_prune = now
 
     def _prune(self) -> None:
         target = self._prune_below
@@ -178,18 +120,12 @@ class IngestLog:
 
     def close(self) -> None:
         """Commit what is queued, then stop the writer thread."""
-        if self._closed:
+        if self._writer is None:
             return
-        self._closed = True
-        self._queue.put(None)
-        self._thread.join()
+        self._committer.close()
+        self._prune()
         self._writer.close()
-
-
-def _release(waiting: list[_PendingAppend]) -> None:
-    for pending in waiting:
-        if not pending.done.done():
-            pending.done.set_result(None)
+        self._writer = None  # type: ignore[assignment]
 
 
 class IngestLogReader:

@@ -1,0 +1,68 @@
+"""Umami's `DATABASE_URL` read the way Umami (Prisma) reads it, for SQLAlchemy and psycopg.
+
+Prisma accepts `postgres://` and `postgresql://` and takes the schema from `?schema=` (default
+`public`); libpq knows neither that parameter nor Prisma's others (`connection_limit`,
+`pool_timeout`, ...), so they are taken out and the schema becomes the connection's search path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+# Prisma's own URL parameters, which libpq would refuse as unknown.
+_PRISMA_PARAMETERS = frozenset({
+    "schema", "connection_limit", "pool_timeout", "connect_timeout_prisma", "pgbouncer",
+    "statement_cache_size", "socket_timeout", "sslaccept", "sslidentity", "sslpassword",
+})
+
+
+class DatabaseUrlError(ValueError):
+    """DATABASE_URL is not a PostgreSQL URL we can use."""
+
+
+@dataclass(frozen=True, slots=True)
+class PostgresLocation:
+    url: URL  # for SQLAlchemy, with the psycopg driver and without Prisma's parameters
+    schema: str
+
+    @property
+    def conninfo(self) -> str:
+        """A libpq connection string for psycopg, the schema set as the search path."""
+        return self.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    @property
+    def connect_options(self) -> dict[str, str]:
+        return {"options": f"-c search_path={self.schema}"} if self.schema != "public" else {}
+
+    def describe(self) -> str:
+        """The URL without its password, for messages and logs."""
+        return self.url.set(drivername="postgresql").render_as_string(hide_password=True)
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
+
+
+def parse_database_url(url: str) -> PostgresLocation:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseUrlError(f"DATABASE_URL is not a database URL: {error}") from None
+    if parsed.get_backend_name() not in ("postgresql", "postgres"):
+        raise DatabaseUrlError(
+            f"DATABASE_URL must be a PostgreSQL URL (postgresql://...), not "
+            f"{parsed.render_as_string(hide_password=True)}")
+    schema = str(parsed.query.get("schema") or "public")
+    query = {key: value for key, value in parsed.query.items() if key not in _PRISMA_PARAMETERS}
+    clean = parsed.set(drivername="postgresql+psycopg", query=query)
+    return PostgresLocation(clean, schema)
+
+
+def location_engine(location: PostgresLocation, pool_size: int = 5) -> Engine:
+    """A SQLAlchemy engine on psycopg 3 for metadata and schema work."""
+    return create_engine(location.url, pool_pre_ping=True, pool_size=pool_size,
+                         connect_args=location.connect_options)

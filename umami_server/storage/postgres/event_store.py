@@ -1,0 +1,215 @@
+"""Events in PostgreSQL, in Umami's own tables, with the embedded store's promise.
+
+A hit is acknowledged only once the transaction holding it has committed. Requests are grouped
+(storage/group_commit.py): one transaction per batch inserts the new sessions if absent (as Umami
+does: the first hit's attributes stay) and COPYs the events, event data, session data and revenue
+rows. Values are fitted to Umami's column sizes, since a string one character too long would
+otherwise fail the whole batch. Queries run on a small pool of read-only connections.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.types.numeric import FloatLoader
+from psycopg.types.string import TextLoader
+from psycopg_pool import ConnectionPool
+from sqlalchemy import Numeric, String, Table
+from sqlalchemy.sql import ClauseElement
+
+from umami_server.storage.disk_full import StorageFull
+from umami_server.storage.errors import InvalidQuery, QueryTooLarge, StoreUnavailable
+from umami_server.storage.group_commit import GroupCommitter
+from umami_server.storage.interface import StoreCapabilities
+from umami_server.storage.metadata_schema import (
+    event_data_table,
+    revenue_table,
+    session_data_table,
+    session_table,
+    website_event_table,
+)
+from umami_server.storage.postgres.connection import PostgresLocation
+from umami_server.storage.postgres.dialect import postgres_sql
+from umami_server.storage.records import IngestEntry, Row
+
+logger = logging.getLogger("umami_server.storage")
+
+_MAX_ENTRIES_PER_COMMIT = 2048
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+TIMEOUT_ADVICE = ("This query took longer than the server allows (UMAMI_QUERY_TIMEOUT_SECONDS): "
+                  "choose a shorter date range or fewer filters.")
+MEMORY_ADVICE = ("This query needs more memory than the database server allows: choose a "
+                 "shorter date range or fewer filters.")
+
+
+class _TableWriter:
+    """How one of Umami's tables takes rows: its columns, and each value fitted to its type."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.columns = tuple(column.name for column in table.columns)
+        self.copy_sql = (f'COPY "{table.name}" ({", ".join(self.columns)}) FROM STDIN')
+        self._fitters = {column.name: _fitter(column.type) for column in table.columns}
+
+    def values(self, row: Row) -> tuple[Any, ...]:
+        return tuple(self._fitters[name](row.get(name)) for name in self.columns)
+
+
+def _fitter(column_type: Any) -> Any:
+    if isinstance(column_type, String) and column_type.length:
+        length = column_type.length
+        return lambda value: value[:length] if isinstance(value, str) else value
+    if isinstance(column_type, Numeric) and column_type.precision:
+        # numeric(p, s) holds magnitudes below 10^(p-s); a larger one would fail the batch.
+        bound = Decimal(10) ** (column_type.precision - (column_type.scale or 0))
+        return lambda value: (
+            value if value is None or abs(Decimal(str(value))) < bound else None)
+    return lambda value: value
+
+
+def _instant(value: Any) -> Any:
+    return _EPOCH + timedelta(microseconds=value) if isinstance(value, int) else value
+
+
+_TIME_COLUMNS = ("created_at", "date_value")
+_SESSIONS = _TableWriter(session_table)
+_EVENTS = _TableWriter(website_event_table)
+_EVENT_DATA = _TableWriter(event_data_table)
+_SESSION_DATA = _TableWriter(session_data_table)
+_REVENUE = _TableWriter(revenue_table)
+_INSERT_SESSION = (
+    f'INSERT INTO session ({", ".join(_SESSIONS.columns)}) '
+    f'VALUES ({", ".join(["%s"] * len(_SESSIONS.columns))}) ON CONFLICT (session_id) DO NOTHING'
+)
+
+
+def _with_instants(row: Row) -> Row:
+    return {**row, **{name: _instant(row[name]) for name in _TIME_COLUMNS if name in row}}
+
+
+def _configure_reader(connection: psycopg.Connection[Any]) -> None:
+    # Ids as the text the rest of the application uses; numerics as floats, as DuckDB's DOUBLEs.
+    connection.adapters.register_loader("uuid", TextLoader)
+    connection.adapters.register_loader("numeric", FloatLoader)
+
+
+class PostgresEventStore:
+    # Umami's tables only: every measure takes the grouped definition (queries/planner.py).
+    capabilities = StoreCapabilities()
+
+    def __init__(self, location: PostgresLocation, max_queued: int = 20000,
+                 query_timeout_seconds: float = 60.0, readers: int = 4):
+        self._location = location
+        options = location.connect_options.get("options", "")
+        timeout_ms = int(query_timeout_seconds * 1000)
+        self._pool = ConnectionPool(
+            location.conninfo, min_size=1, max_size=readers, open=True, name="umami-readers",
+            configure=_configure_reader,
+            kwargs={"autocommit": True, "options": (
+                f"{options} -c statement_timeout={timeout_ms} "
+                "-c default_transaction_read_only=on").strip()},
+        )
+        self._writer: psycopg.Connection[Any] | None = None
+        self._committer: GroupCommitter[IngestEntry] = GroupCommitter(
+            self._commit, name="postgres-writer", max_queued=max_queued,
+            max_per_commit=_MAX_ENTRIES_PER_COMMIT,
+        )
+
+    # --- writes ---------------------------------------------------------------------------------
+
+    async def write(self, entries: Sequence[IngestEntry]) -> None:
+        await self._committer.submit(list(entries))
+
+    def _writer_connection(self) -> psycopg.Connection[Any]:
+        if self._writer is None or self._writer.closed:
+            self._writer = psycopg.connect(self._location.conninfo,
+                                           **self._location.connect_options)
+        return self._writer
+
+    def _commit(self, entries: list[IngestEntry]) -> None:
+        try:
+            self._insert(entries)
+        except (pg_errors.DataError, pg_errors.IntegrityError):
+            # One refused row must not cost the others of its batch their hits.
+            for entry in entries:
+                try:
+                    self._insert([entry])
+                except (pg_errors.DataError, pg_errors.IntegrityError) as error:
+                    logger.error("PostgreSQL refused a hit, which is dropped: %s", error)
+        except pg_errors.DiskFull as error:
+            raise StorageFull() from error
+        except psycopg.Error as error:
+            logger.error("could not write %d hits to PostgreSQL: %s", len(entries), error)
+            if self._writer is not None:
+                self._writer.close()
+            raise StoreUnavailable(str(error)) from error
+
+    def _insert(self, entries: list[IngestEntry]) -> None:
+        sessions: dict[str, Row] = {}
+        tables: dict[_TableWriter, list[tuple[Any, ...]]] = {
+            _EVENTS: [], _EVENT_DATA: [], _SESSION_DATA: [], _REVENUE: []}
+        for entry in entries:
+            session = entry.get("session")
+            if session is not None:
+                sessions.setdefault(session["session_id"], session)
+            if "event" in entry:
+                tables[_EVENTS].append(_EVENTS.values(_with_instants(entry["event"])))
+            for row in entry.get("event_data", ()):
+                tables[_EVENT_DATA].append(_EVENT_DATA.values(_with_instants(row)))
+            for row in entry.get("session_data", ()):
+                tables[_SESSION_DATA].append(_SESSION_DATA.values(_with_instants(row)))
+            if "revenue" in entry:
+                tables[_REVENUE].append(_REVENUE.values(_with_instants(entry["revenue"])))
+        connection = self._writer_connection()
+        with connection.transaction(), connection.cursor() as cursor:
+            if sessions:
+                # In id order, so collectors inserting the same sessions cannot deadlock.
+                cursor.executemany(_INSERT_SESSION, [
+                    _SESSIONS.values(_with_instants(sessions[key])) for key in sorted(sessions)])
+            for writer, rows in tables.items():
+                if rows:
+                    with cursor.copy(writer.copy_sql) as copy:
+                        for values in rows:
+                            copy.write_row(values)
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def query(self, statement: ClauseElement) -> list[tuple[Any, ...]]:
+        sql, parameters = postgres_sql(statement)
+        try:
+            with self._pool.connection() as connection:
+                return connection.execute(sql, parameters).fetchall()
+        except pg_errors.QueryCanceled as error:
+            raise QueryTooLarge(str(error).splitlines()[0], TIMEOUT_ADVICE) from error
+        except (pg_errors.OutOfMemory, pg_errors.ProgramLimitExceeded,
+                pg_errors.InsufficientResources) as error:
+            raise QueryTooLarge(str(error).splitlines()[0], MEMORY_ADVICE) from error
+        except pg_errors.DataError as error:
+            raise InvalidQuery(str(error).splitlines()[0]) from error
+        except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+            raise StoreUnavailable(str(error).splitlines()[0]) from error
+
+    def wait_until_visible(self, timeout: float) -> bool:
+        return True  # a hit is acknowledged after its commit, and commits are visible at once
+
+    def delete_website_data(self, website_ids: Sequence[str]) -> None:
+        if not website_ids:
+            return
+        with (psycopg.connect(self._location.conninfo, **self._location.connect_options) as db,
+              db.transaction()):
+            for table in ("event_data", "session_data", "revenue", "website_event", "session",
+                          "session_replay"):
+                db.execute(f'DELETE FROM "{table}" WHERE website_id = ANY(%s::uuid[])',
+                           [list(website_ids)])
+
+    def close(self) -> None:
+        self._committer.close()
+        if self._writer is not None:
+            self._writer.close()
+        self._pool.close()
