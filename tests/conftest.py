@@ -3,16 +3,16 @@ Chromium plus one local test site for the browser tests (tracker and dashboard).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.server_process import ServerProcess
+from tests.server_process import ServerProcess, database_url_of, use_database
 from tests.tracker.browser import Site, launch_chromium
-from umami_server.storage.embedded.store import METADATA_FILE
-from umami_server.storage.metadata_store import MetadataStore
+from umami_server.config import Settings
+from umami_server.storage.opening import open_metadata
 
 # The session-wide PostgreSQL server (`postgres_server`) and per-test databases (`postgres_url`).
 pytest_plugins = ["tests.postgres"]
@@ -23,7 +23,7 @@ def add_website(
 ) -> str:
     """A website straight in the store; `owner` is a username (None: nobody owns it)."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    metadata = MetadataStore.open_sqlite(data_dir / METADATA_FILE)
+    metadata = open_metadata(Settings(data_dir=data_dir, database_url=database_url_of(data_dir)))
     try:
         user = metadata.find_user(owner) if owner else None
         user_id = user["user_id"] if user else None
@@ -32,9 +32,42 @@ def add_website(
         metadata.close()
 
 
+# Every store the server can run on. Fixtures that take `new_data_dir` run their module once
+# per store: the same tests, through the same HTTP, against each backend.
+STORE_BACKENDS = ("embedded", "postgres")
+
+
+@pytest.fixture(scope="module", params=STORE_BACKENDS)
+def store_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("server") / "data").start()
+def new_data_dir(
+    store_backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], Path]]:
+    """Makes the data directory of a server-to-be on the module's store: on PostgreSQL it
+    comes with an empty database of its own, which `ServerProcess` and `add_website` use."""
+    databases: list[str] = []
+
+    def make(name: str) -> Path:
+        data_dir = tmp_path_factory.mktemp(name) / "data"
+        if store_backend == "postgres":
+            postgres = request.getfixturevalue("postgres_server")
+            databases.append(postgres.create_database())
+            use_database(data_dir, databases[-1])
+        return data_dir
+
+    yield make
+    if databases:
+        postgres = request.getfixturevalue("postgres_server")
+        for url in databases:
+            postgres.drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def server(new_data_dir: Callable[[str], Path]) -> Iterator[ServerProcess]:
+    process = ServerProcess(new_data_dir("server")).start()
     yield process
     if process.process is not None:
         process.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,12 +16,30 @@ from typing import Any
 
 import duckdb
 import httpx
+import psycopg
+from psycopg.types.numeric import FloatLoader
+from psycopg.types.string import TextLoader
+
+from umami_server.storage.postgres.dialect import LOGICAL_SOURCES
 
 TEST_SECRET = "test-secret"
 CHROME_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Safari/537.36"
 )
+
+
+# Data directories whose server keeps its store in PostgreSQL instead: data dir -> DATABASE_URL.
+_DATABASES: dict[Path, str] = {}
+
+
+def use_database(data_dir: Path, database_url: str) -> None:
+    """Servers and helpers given this data directory use this PostgreSQL database."""
+    _DATABASES[data_dir] = database_url
+
+
+def database_url_of(data_dir: Path) -> str | None:
+    return _DATABASES.get(data_dir)
 
 
 def free_port() -> int:
@@ -42,6 +61,11 @@ class ServerProcess:
             "DUCKDB_MEMORY_LIMIT": "256MB",
             **(env or {}),
         }
+        self.database_url = database_url_of(data_dir)
+        if self.database_url:
+            self.env["DATABASE_URL"] = self.database_url
+        else:
+            self.env.pop("DATABASE_URL", None)
         self.process: subprocess.Popen[bytes] | None = None
         self.output_path = data_dir.parent / f"server-{self.port}.log"
 
@@ -94,18 +118,40 @@ class ServerProcess:
         return httpx.Client(base_url=self.base_url, timeout=10, **kwargs)
 
     def rows(self, sql: str, parameters: list[Any] | None = None) -> list[tuple[Any, ...]]:
-        """Query the DuckDB file directly; the server must be stopped (one process per file)."""
+        """Query the DuckDB file directly; the server must be stopped (one process per file).
+
+        On PostgreSQL the same SQL runs on the store's database, where the query layer's
+        relations (session attributes on every event, ...) are views over Umami's tables."""
+        if self.database_url:
+            return postgres_rows(self.database_url, sql, parameters)
         assert self.process is None, "stop the server before reading its files"
         with duckdb.connect(str(self.data_dir / "analytics.duckdb"), read_only=True) as db:
             return db.execute(sql, parameters or []).fetchall()
 
     def stored(self, sql: str, parameters: list[Any] | None = None) -> list[tuple[Any, ...]]:
         """Stop the server, read what it stored, and start it again on the same directory."""
+        if self.database_url:
+            return self.rows(sql, parameters)
         self.stop()
         try:
             return self.rows(sql, parameters)
         finally:
             self.start()
+
+
+def postgres_rows(
+    database_url: str, sql: str, parameters: list[Any] | None = None
+) -> list[tuple[Any, ...]]:
+    """Run DuckDB-flavoured test SQL (`?` parameters) on a PostgreSQL store's database, with the
+    logical relations as temporary views (they shadow Umami's tables of the same names)."""
+    with psycopg.connect(database_url) as db:
+        db.adapters.register_loader("uuid", TextLoader)
+        db.adapters.register_loader("numeric", FloatLoader)
+        for name, source in LOGICAL_SOURCES.items():
+            qualified = re.sub(r"\b(FROM|JOIN) (website_event|session|event_data)\b",
+                               r"\1 public.\2", source)
+            db.execute(f"CREATE TEMPORARY VIEW {name} AS {qualified}")
+        return db.execute(sql.replace("%", "%%").replace("?", "%s"), parameters or []).fetchall()
 
 
 @contextmanager

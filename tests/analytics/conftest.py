@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -49,9 +50,9 @@ class Recorded:
 
 
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recorded]:
-    root = tmp_path_factory.mktemp("analytics")
-    data_dir = root / "data"
+def recorded(new_data_dir: Callable[[str], Path]) -> Iterator[Recorded]:
+    data_dir = new_data_dir("analytics")
+    root = data_dir.parent
     main = add_website(data_dir, "Reference Site", "example.com")
     tz = add_website(data_dir, "TZ Site", "tz.example.com")
     live = add_website(data_dir, "Live Site", "example.com")

@@ -163,9 +163,10 @@ def test_realtime_and_active(recorded):
     ("metrics", {**RANGE, "type": "path", "limit": "ten"}),
     ("stats", {**RANGE, "path": "gt.5"}),
     ("stats", {**RANGE, "path": "re.(unclosed"}),
-    # Patterns Python accepts and the database's regular expressions do not (InvalidQuery).
-    ("stats", {**RANGE, "path": "re.(?=a)"}),
-    ("metrics", {**RANGE, "type": "path", "title": "nre.(a)\\1"}),
+    # Patterns Python accepts and neither database's regular expressions do (InvalidQuery).
+    # (Lookaheads and back-references are refused by DuckDB's RE2 but valid on PostgreSQL.)
+    ("stats", {**RANGE, "path": "re.a*+"}),
+    ("metrics", {**RANGE, "type": "path", "title": "nre.(?>a)"}),
     ("stats", {**RANGE, "match": "some"}),
     ("stats", {**RANGE, "eventType": "x"}),
     ("events", {**RANGE, "pageSize": "0"}),
