@@ -116,13 +116,20 @@ def print_against_baseline(events: int, runs: int, kind: str, labels: Iterable[s
 
 
 def run_from_command_line(description: str, default_sizes: str, default_runs: int,
-                          run_size: Callable[[Path, int, int], None]) -> None:
+                          run_size: Callable[[Path, int, int], None],
+                          run_size_postgres: Callable[[Path, int, int], None] | None = None,
+                          ) -> None:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sizes", default=default_sizes)
     parser.add_argument("--runs", type=int, default=default_runs)
     parser.add_argument("--keep", type=Path,
                         help="data directory root to keep and reuse (default: a temporary one)")
+    if run_size_postgres is not None:
+        parser.add_argument("--store", choices=("embedded", "postgres"), default="embedded")
     options = parser.parse_args()
+    if getattr(options, "store", "embedded") == "postgres":
+        assert run_size_postgres is not None
+        run_size = run_size_postgres
     sizes = [int(size) for size in options.sizes.split(",")]
     if options.keep:
         for size in sizes:

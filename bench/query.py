@@ -7,6 +7,11 @@ the server and times, on the same file and thread count, hand-written DuckDB SQL
 same numbers: the floor the query layer and HTTP add to. Prints a Markdown table.
 
     python bench/query.py [--sizes 1000000,10000000] [--runs 15] [--keep DIR]
+    python bench/query.py --store postgres --sizes 1000000 [--runs 15]
+
+With `--store postgres` the data goes into Umami's schema on a throwaway PostgreSQL server (fsync
+on, default memory settings), our server runs on it with DATABASE_URL, and the baseline is plain
+SQL written as Umami 3.1 queries PostgreSQL (bench/postgres_store.py); --keep does not apply.
 
 With --keep, a later run on the same DIR reuses the data (the window then ends at that run's
 now, so start it the same day). The reports (`POST /api/reports/*`) have their own benchmark,
@@ -104,5 +109,32 @@ def run_size(root: Path, events: int, runs: int) -> None:
     print_against_baseline(events, runs, "endpoint", [label for label, *_ in CASES], http, sql)
 
 
+def run_size_postgres(root: Path, events: int, runs: int) -> None:
+    from postgres_store import (
+        POSTGRES_SQL,
+        demo_database,
+        plain_postgres_sql_ms,
+        postgres_bench_server,
+        postgres_cluster,
+    )
+
+    with postgres_cluster() as cluster:
+        url, website = demo_database(cluster, events)
+        end = datetime.now(UTC)
+        start = end - timedelta(days=30)
+        window = {"startAt": int(start.timestamp() * 1000),
+                  "endAt": int(end.timestamp() * 1000)}
+        server = postgres_bench_server(root / f"postgres-{events}", url)
+        try:
+            http = time_http(server, website, window, runs)
+        finally:
+            server.stop()
+        sql = plain_postgres_sql_ms(url, POSTGRES_SQL.items(),
+                                    {"site": website, "start": start, "end": end}, runs)
+    print_against_baseline(events, runs, "endpoint (PostgreSQL)", [label for label, *_ in CASES],
+                           http, sql)
+
+
 if __name__ == "__main__":
-    run_from_command_line(__doc__.splitlines()[0], "1000000,10000000", 15, run_size)
+    run_from_command_line(__doc__.splitlines()[0], "1000000,10000000", 15, run_size,
+                          run_size_postgres)

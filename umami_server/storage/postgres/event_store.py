@@ -132,14 +132,20 @@ class PostgresEventStore:
                                            **self._location.connect_options)
         return self._writer
 
+    def load(self, entries: list[IngestEntry]) -> None:
+        """Insert entries in one transaction now, outside the request queue: for bulk loaders
+        (the demo generator, benchmarks), which may run beside a serving process."""
+        with psycopg.connect(self._location.conninfo, **self._location.connect_options) as db:
+            self._insert(db, entries)
+
     def _commit(self, entries: list[IngestEntry]) -> None:
         try:
-            self._insert(entries)
+            self._insert(self._writer_connection(), entries)
         except (pg_errors.DataError, pg_errors.IntegrityError):
             # One refused row must not cost the others of its batch their hits.
             for entry in entries:
                 try:
-                    self._insert([entry])
+                    self._insert(self._writer_connection(), [entry])
                 except (pg_errors.DataError, pg_errors.IntegrityError) as error:
                     logger.error("PostgreSQL refused a hit, which is dropped: %s", error)
         except pg_errors.DiskFull as error:
@@ -150,7 +156,8 @@ class PostgresEventStore:
                 self._writer.close()
             raise StoreUnavailable(str(error)) from error
 
-    def _insert(self, entries: list[IngestEntry]) -> None:
+    @staticmethod
+    def _insert(connection: psycopg.Connection[Any], entries: list[IngestEntry]) -> None:
         sessions: dict[str, Row] = {}
         tables: dict[_TableWriter, list[tuple[Any, ...]]] = {
             _EVENTS: [], _EVENT_DATA: [], _SESSION_DATA: [], _REVENUE: []}
@@ -166,7 +173,6 @@ class PostgresEventStore:
                 tables[_SESSION_DATA].append(_SESSION_DATA.values(_with_instants(row)))
             if "revenue" in entry:
                 tables[_REVENUE].append(_REVENUE.values(_with_instants(entry["revenue"])))
-        connection = self._writer_connection()
         with connection.transaction(), connection.cursor() as cursor:
             if sessions:
                 # In id order, so collectors inserting the same sessions cannot deadlock.
