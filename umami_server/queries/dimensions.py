@@ -30,19 +30,30 @@ def text(column: Any) -> ColumnElement[str]:
     return func.coalesce(column, const(""))
 
 
+# The relation a dimension's column belongs to. Queries read every column from the logical
+# `website_event` relation; each store supplies it (storage/): the embedded store keeps session
+# attributes on every event row, Umami's PostgreSQL schema joins them from `session`.
+EVENT = "event"
+SESSION = "session"
+
+
 @dataclass(frozen=True, slots=True)
 class Dimension:
     name: str  # the API name (filter key, metric type)
     column: ColumnElement[Any]  # what filters compare against
     value: ColumnElement[Any]  # what metrics group by and answer as `x`
-    session: bool = False  # a visitor attribute (copied onto every event row)
+    relation: str = EVENT  # EVENT or SESSION (a visitor attribute, one value per session)
     # Extra attributes answered alongside `x`, e.g. the country of a region or city.
     extra: tuple[tuple[str, ColumnElement[Any]], ...] = ()
 
+    @property
+    def session(self) -> bool:
+        return self.relation == SESSION
 
-def _dimension(name: str, column: Any, session: bool = False, **options: Any) -> Dimension:
+
+def _dimension(name: str, column: Any, relation: str = EVENT, **options: Any) -> Dimension:
     expression = text(column)
-    return Dimension(name, expression, options.pop("value", expression), session, **options)
+    return Dimension(name, expression, options.pop("value", expression), relation, **options)
 
 
 _COUNTRY = (("country", text(E.country)),)
@@ -65,16 +76,16 @@ DIMENSIONS: dict[str, Dimension] = {
         _dimension("utmCampaign", E.utm_campaign),
         _dimension("utmContent", E.utm_content),
         _dimension("utmTerm", E.utm_term),
-        _dimension("browser", E.browser, session=True),
-        _dimension("os", E.os, session=True),
-        _dimension("device", E.device, session=True),
-        _dimension("screen", E.screen, session=True),
-        _dimension("country", E.country, session=True),
-        _dimension("region", E.region, session=True, extra=_COUNTRY),
-        _dimension("city", E.city, session=True, extra=_COUNTRY),
-        _dimension("language", E.language, session=True,
+        _dimension("browser", E.browser, SESSION),
+        _dimension("os", E.os, SESSION),
+        _dimension("device", E.device, SESSION),
+        _dimension("screen", E.screen, SESSION),
+        _dimension("country", E.country, SESSION),
+        _dimension("region", E.region, SESSION, extra=_COUNTRY),
+        _dimension("city", E.city, SESSION, extra=_COUNTRY),
+        _dimension("language", E.language, SESSION,
                    value=func.lower(func.left(text(E.language), const(2)))),
-        _dimension("distinctId", E.distinct_id, session=True),
+        _dimension("distinctId", E.distinct_id, SESSION),
     )
 }
 
