@@ -210,13 +210,14 @@ def _exit_visits(store: EventStore, request: AnalyticsRequest, metric: MetricTyp
     if (metric.visit_position != "last" or metric.extra
             or not exit_rows_grouped_once(store, request)):
         return None
-    return (select(E.visit_id.label("visit_id"), func.any_value(E.session_id).label("session_id"),
+    # A visit belongs to one session, so grouping by both is grouping by visit.
+    return (select(E.visit_id.label("visit_id"), E.session_id.label("session_id"),
                    _path_at(store, "last").label("name"),
                    func.count().label("rows"),
                    (whole_seconds(func.max(E.created_at)) - whole_seconds(func.min(E.created_at)))
                    .label("seconds"))
             .where(*conditions(request, kind=metric.rows))
-            .group_by(E.visit_id).subquery("visit_exit"))
+            .group_by(E.visit_id, E.session_id).subquery("visit_exit"))
 
 
 def website_metrics(store: EventStore, request: AnalyticsRequest) -> list[dict[str, Any]]:

@@ -39,17 +39,33 @@ def links_answer(store: EventStore, request: AnalyticsRequest, also_allowed: Ite
                  grouped_by_visitor_attribute: bool = False) -> bool:
     """Whether the predecessor links count this request exactly: the store keeps them and the
     filters keep whole sessions (plus whole chains of the `also_allowed` values)."""
-    if not capabilities_of(store).predecessor_links or request.exclude_bounce:
+    return capabilities_of(store).predecessor_links and filters_keep_whole_sessions(
+        store, request, also_allowed, grouped_by_visitor_attribute)
+
+
+def filters_keep_whole_sessions(store: EventStore, request: AnalyticsRequest,
+                                also_allowed: Iterable[str] = (),
+                                grouped_by_visitor_attribute: bool = False) -> bool:
+    """Whether every session the filters keep is kept with all its rows (plus whole chains of
+    the `also_allowed` values): only visitor attributes are filtered, and no session's hits
+    disagree on one (on Umami's PostgreSQL schema they cannot: attributes live on `session`)."""
+    if request.exclude_bounce:
         return False
     allowed = SESSION_FILTERS | frozenset(also_allowed)
     if any(item.name not in allowed for item in request.filters):
         return False
     by_attribute = grouped_by_visitor_attribute or any(
         item.name in SESSION_FILTERS for item in request.filters)
-    return not (by_attribute and _has_varying_sessions(store, request.website_id))
+    return not (by_attribute and _sessions_may_disagree(store, request.website_id))
 
 
-def _has_varying_sessions(store: EventStore, website_id: str) -> bool:
+def _sessions_may_disagree(store: EventStore, website_id: str) -> bool:
+    """Whether some session's rows may disagree on a visitor attribute."""
+    capabilities = capabilities_of(store)
+    if capabilities.fixed_session_attributes:
+        return False
+    if not capabilities.predecessor_links:
+        return True  # nobody keeps the list of such sessions: assume they may
     found = fetch_one(store, select(varying_session.c.session_id.label("id"))
                       .where(varying_session.c.website_id == website_id).limit(1))
     return bool(found)
@@ -103,8 +119,9 @@ def entry_rows_linked(store: EventStore, request: AnalyticsRequest) -> bool:
 
 def exit_rows_grouped_once(store: EventStore, request: AnalyticsRequest) -> bool:
     """Exit pages: one grouping by visit is exact when filters keep whole sessions (a visit's
-    last kept row is then its last row); otherwise the exit path is joined back to the rows."""
-    return links_answer(store, request)
+    last kept row is then its last row), on any store; otherwise the exit path is joined back
+    to the rows."""
+    return filters_keep_whole_sessions(store, request)
 
 
 def rows_know_visit_position(store: EventStore) -> bool:

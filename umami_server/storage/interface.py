@@ -35,6 +35,10 @@ class StoreCapabilities:
     visit_links: bool = False
     # records.EVENT_TYPE_STEP_COLUMNS: the same steps per visit and event type.
     type_steps: bool = False
+    # Visitor attributes have one value per session (Umami's PostgreSQL schema keeps them on
+    # `session`), so a filter on them keeps or drops each session whole. Where they are copied
+    # onto every row, a store with predecessor links lists the sessions whose rows disagree.
+    fixed_session_attributes: bool = False
 
 
 class EventStore(Protocol):

@@ -100,8 +100,9 @@ def _configure_reader(connection: psycopg.Connection[Any]) -> None:
 
 
 class PostgresEventStore:
-    # Umami's tables only: every measure takes the grouped definition (queries/planner.py).
-    capabilities = StoreCapabilities()
+    # Umami's tables only: every measure takes the grouped definition (queries/planner.py);
+    # visitor attributes are read from `session`, one value per session.
+    capabilities = StoreCapabilities(fixed_session_attributes=True)
 
     def __init__(self, location: PostgresLocation, max_queued: int = 20000,
                  query_timeout_seconds: float = 60.0, readers: int = 4):
