@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import Index, UniqueConstraint, inspect
 
 from tests.server_process import ServerProcess
@@ -24,7 +25,7 @@ from umami_server.storage.metadata_schema import (
     OWN_TABLE_PREFIX,
     metadata,
 )
-from umami_server.storage.metadata_store import MetadataStore
+from umami_server.storage.metadata_store import DuplicateName, MetadataStore
 
 _TIMES = ("created_at", "updated_at", "deleted_at")
 _SESSION_ATTRIBUTES = ("browser", "os", "device", "screen", "language", "country", "region", "city")
@@ -165,6 +166,9 @@ def test_the_unprefixed_tables_are_umami_31s_with_their_columns_and_index_names(
             if isinstance(constraint, Index | UniqueConstraint)
         }
         assert named == index_names, name
+        # Unique keys are unique indexes, as Prisma makes them, not constraints.
+        unique = {index.name for index in table.indexes if index.unique}
+        assert unique == {n for n in index_names if n.endswith("_key")}, name
 
 
 def test_our_own_tables_and_indexes_all_carry_the_prefix():
@@ -176,13 +180,13 @@ def test_our_own_tables_and_indexes_all_carry_the_prefix():
             assert str(index.name).startswith(OWN_TABLE_PREFIX)
 
 
-def _schema_of(path: Path) -> dict[str, tuple[tuple[str, ...], set[str]]]:
-    """table -> (columns, index names) as the SQLite file holds them."""
+def _schema_of(path: Path) -> dict[str, tuple[tuple[str, ...], dict[str, bool]]]:
+    """table -> (columns, {index name: unique}) as the SQLite file holds them."""
     inspector = inspect(MetadataStore.open_sqlite(path).engine)
     return {
         name: (
             tuple(column["name"] for column in inspector.get_columns(name)),
-            {str(index["name"]) for index in inspector.get_indexes(name)},
+            {str(index["name"]): bool(index["unique"]) for index in inspector.get_indexes(name)},
         )
         for name in inspector.get_table_names()
     }
@@ -197,8 +201,8 @@ def test_the_embedded_file_holds_umamis_configuration_tables_and_prefixed_ones(t
     for name in umami_names:
         columns, _not_null, index_names = UMAMI_TABLES[name]
         assert schema[name][0] == columns, name
-        # SQLite keeps unique constraints as unnamed automatic indexes.
-        assert schema[name][1] == {n for n in index_names if not n.endswith("_key")}, name
+        # Unique keys are unique indexes under Umami's names, as on PostgreSQL.
+        assert schema[name][1] == {n: n.endswith("_key") for n in index_names}, name
 
 
 def _old_data_directory(data_dir: Path) -> Path:
@@ -260,3 +264,68 @@ def test_an_old_data_directory_keeps_its_login_tokens_and_dropped_hit_counts(tmp
     assert not tables & {"auth_token", "dropped_hit", "metadata_migrations"}
     assert {"umami_server_auth_token", "umami_server_dropped_hit"} <= tables
     assert "ix_website_user_id" not in tables and "website_user_id_idx" in tables
+
+
+def _file_with_unique_constraints(data_dir: Path) -> Path:
+    """A metadata file as the server made it while Umami's unique keys were UNIQUE constraints
+    (metadata migrations 1 to 3 applied), before they became unique indexes."""
+    data_dir.mkdir()
+    database = data_dir / METADATA_FILE
+    connection = sqlite3.connect(database)
+    connection.executescript(
+        (Path(__file__).parent / "metadata_unique_constraints.sql").read_text()
+    )
+    connection.executemany(
+        "INSERT INTO umami_server_migration (version, applied_at) "
+        "VALUES (?, '2026-01-01 00:00:00')",
+        [(1,), (2,), (3,)],
+    )
+    connection.commit()
+    connection.close()
+    return database
+
+
+def _sqlite_objects(database: Path) -> list[tuple[str, str, str | None]]:
+    connection = sqlite3.connect(database)
+    rows = connection.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+    connection.close()
+    return rows
+
+
+@pytest.mark.parametrize("made", ["unique indexes", "unique constraints"])
+def test_unique_keys_refuse_duplicates_whether_indexes_or_constraints(tmp_path, made):
+    if made == "unique indexes":
+        database = tmp_path / METADATA_FILE
+        before = None
+    else:
+        database = _file_with_unique_constraints(tmp_path / "data")
+        before = _sqlite_objects(database)
+    store = MetadataStore.open_sqlite(database)
+    try:
+        owner = store.create_user("taken", "x", "admin")
+        other = store.create_user("other", "x", "user")
+        with pytest.raises(DuplicateName):
+            store.create_user("taken", "y", "user")
+        with pytest.raises(DuplicateName):
+            store.update_user(other["user_id"], {"username": "taken"})
+        store.create_pixel("First", "pixel-slug")
+        with pytest.raises(DuplicateName):
+            store.create_pixel("Second", "pixel-slug")
+        store.create_link("First", "https://example.test/", "link-slug")
+        with pytest.raises(DuplicateName):
+            store.create_link("Second", "https://example.test/", "link-slug")
+        store.create_share(owner["user_id"], 1, "First", "share-slug", {})
+        with pytest.raises(DuplicateName):
+            store.create_share(owner["user_id"], 1, "Second", "share-slug", {})
+        store.create_team("First", owner["user_id"], "code-1")
+        second, _member = store.create_team("Second", owner["user_id"], "code-2")
+        with pytest.raises(DuplicateName):
+            store.update_team(second["team_id"], {"access_code": "code-1"})
+        # The refused rename left the user as it was.
+        kept = store.get_user(other["user_id"])
+        assert kept is not None and kept["username"] == "other"
+    finally:
+        store.close()
+    if before is not None:
+        # Opening an existing file changes nothing of its schema: its constraints stay.
+        assert _sqlite_objects(database) == before

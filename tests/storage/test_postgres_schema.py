@@ -2,7 +2,7 @@
 
 The expected tables below are transcribed from Umami 3.1's data model (column, type in the
 model's notation, NN for NOT NULL; index name and columns), not derived from our table
-definitions, so a wrong type, name or index in umami_tables.py fails here.
+definitions, so a wrong type, name or index in metadata_schema.py fails here.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, text
 
+from umami_server.storage.metadata_store import DuplicateName, MetadataStore
 from umami_server.storage.postgres.schema import (
     SchemaLevel,
     UmamiSchemaError,
@@ -341,6 +342,30 @@ def test_creating_again_changes_nothing(engine: Engine) -> None:
     with engine.connect() as connection:
         assert snapshot(connection) == before
         assert connection.execute(text("SELECT name FROM website")).scalars().all() == ["kept"]
+
+
+def test_our_metadata_migrations_add_only_our_prefixed_tables(engine: Engine) -> None:
+    create_umami_schema(engine)
+    with engine.connect() as connection:
+        before = snapshot(connection)
+    store = MetadataStore(engine)
+    store.migrate()
+    with engine.connect() as connection:
+        after = snapshot(connection)
+    ours = {table for table in after["columns"] if table.startswith("umami_server_")}
+    assert ours == {"umami_server_migration", "umami_server_auth_token",
+                    "umami_server_dropped_hit"}
+    assert {table: after["columns"][table] for table in expected_columns()} == before["columns"]
+    assert {table: after["indexes"][table] for table in expected_indexes()} == before["indexes"]
+    assert after["migrations"] == before["migrations"]
+    assert level_of(engine).level is SchemaLevel.UMAMI_FINAL
+    # Umami's unique indexes refuse duplicates as the repositories expect.
+    store.create_user("taken", "x", "admin")
+    with pytest.raises(DuplicateName):
+        store.create_user("taken", "y", "user")
+    store.create_link("First", "https://example.test/", "link-slug")
+    with pytest.raises(DuplicateName):
+        store.create_link("Second", "https://example.test/", "link-slug")
 
 
 def test_two_servers_creating_at_once_create_it_once(engine: Engine) -> None:

@@ -1,10 +1,18 @@
-"""Umami 3.1's tables, and our own beside them, as SQLAlchemy Core tables.
+"""Umami 3.1's tables, and our own beside them, as SQLAlchemy Core tables: their one definition.
 
-The same definitions serve the embedded store (SQLite) and an existing Umami PostgreSQL database,
-so names, types, nullability, defaults and index names follow Umami's final schema (after its
-migration 19_add_session_replay) exactly: Umami must still run on a database we have used.
-Tables that are ours alone carry the prefix OWN_TABLE_PREFIX, so they can never collide with
+The same tables serve the embedded store's SQLite file (storage/metadata/migrations.py creates
+the configuration tables there), the metadata repositories on any database, and Umami's schema on
+PostgreSQL (storage/postgres/schema.py creates every unprefixed table there). So names, types,
+nullability, defaults and index names follow Umami's final schema (after its migration
+19_add_session_replay) exactly: Umami must still run on a database we have used. Where PostgreSQL
+needs Umami's exact type, the column type carries a PostgreSQL variant; SQLite keeps the generic
+type. Tables that are ours alone carry the prefix OWN_TABLE_PREFIX, so they can never collide with
 Umami's and are easy to tell apart (and to drop) in someone else's database.
+
+There are no foreign keys (Umami's Prisma relation mode keeps relations in the application), and
+`updated_at` has no database default (Umami sets it on writes). Unique keys are unique *indexes*
+named `<table>_<columns>_key`, as Prisma makes them, not constraints. SQLite files created while
+they were constraints keep them; both refuse a duplicate with the same IntegrityError.
 """
 
 from __future__ import annotations
@@ -21,11 +29,10 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
-    UniqueConstraint,
     Uuid,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TIMESTAMP
 from sqlalchemy.types import JSON
 
 metadata = MetaData()
@@ -33,9 +40,13 @@ metadata = MetaData()
 # The prefix of every table that is not Umami's.
 OWN_TABLE_PREFIX = "umami_server_"
 
-# UUIDs travel as canonical strings through the whole application.
+# UUIDs travel as canonical strings through the whole application (PostgreSQL stores uuid).
 UuidText = Uuid(as_uuid=False)
-Timestamp = DateTime(timezone=True)
+# Umami's timestamps are TIMESTAMPTZ(6) on PostgreSQL; the generic type would leave out the
+# precision Umami's schema spells.
+Timestamp = DateTime(timezone=True).with_variant(
+    TIMESTAMP(timezone=True, precision=6), "postgresql"
+)
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
 
 user_table = Table(
@@ -50,7 +61,7 @@ user_table = Table(
     Column("deleted_at", Timestamp),
     Column("display_name", String(255)),
     Column("logo_url", String(2183)),
-    UniqueConstraint("username", name="user_username_key"),
+    Index("user_username_key", "username", unique=True),
 )
 
 team_table = Table(
@@ -63,7 +74,7 @@ team_table = Table(
     Column("updated_at", Timestamp),
     Column("deleted_at", Timestamp),
     Column("logo_url", String(2183)),
-    UniqueConstraint("access_code", name="team_access_code_key"),
+    Index("team_access_code_key", "access_code", unique=True),
     Index("team_access_code_idx", "access_code"),
 )
 
@@ -113,7 +124,7 @@ link_table = Table(
     Column("created_at", Timestamp, server_default=text("CURRENT_TIMESTAMP")),
     Column("updated_at", Timestamp),
     Column("deleted_at", Timestamp),
-    UniqueConstraint("slug", name="link_slug_key"),
+    Index("link_slug_key", "slug", unique=True),
     Index("link_slug_idx", "slug"),
     Index("link_user_id_idx", "user_id"),
     Index("link_team_id_idx", "team_id"),
@@ -131,7 +142,7 @@ pixel_table = Table(
     Column("created_at", Timestamp, server_default=text("CURRENT_TIMESTAMP")),
     Column("updated_at", Timestamp),
     Column("deleted_at", Timestamp),
-    UniqueConstraint("slug", name="pixel_slug_key"),
+    Index("pixel_slug_key", "slug", unique=True),
     Index("pixel_slug_idx", "slug"),
     Index("pixel_user_id_idx", "user_id"),
     Index("pixel_team_id_idx", "team_id"),
@@ -179,7 +190,7 @@ share_table = Table(
     Column("parameters", JsonDocument, nullable=False),
     Column("created_at", Timestamp, server_default=text("CURRENT_TIMESTAMP")),
     Column("updated_at", Timestamp),
-    UniqueConstraint("slug", name="share_slug_key"),
+    Index("share_slug_key", "slug", unique=True),
     Index("share_entity_id_idx", "entity_id"),
 )
 
@@ -223,8 +234,8 @@ saved_replay_table = Table(
     Column("visit_id", UuidText, nullable=False),
     Column("created_at", Timestamp, server_default=text("CURRENT_TIMESTAMP")),
     Column("updated_at", Timestamp),
-    UniqueConstraint(
-        "website_id", "visit_id", name="session_replay_saved_website_id_visit_id_key"
+    Index(
+        "session_replay_saved_website_id_visit_id_key", "website_id", "visit_id", unique=True
     ),
     Index("session_replay_saved_website_id_idx", "website_id"),
     Index("session_replay_saved_visit_id_idx", "visit_id"),
@@ -245,7 +256,7 @@ auth_token_table = Table(
 
 
 # --- Umami's event tables -----------------------------------------------------------------------
-# Defined so that a database created from this metadata is Umami's whole schema. The embedded
+# Part of Umami's schema on PostgreSQL (storage/postgres/schema.py creates them). The embedded
 # store keeps events in DuckDB instead and never creates these in its SQLite file (see
 # CONFIGURATION_TABLES).
 

@@ -18,11 +18,11 @@ from sqlalchemy import Connection, Engine, create_engine, func, inspect, select,
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from umami_server.storage.metadata_schema import metadata
 from umami_server.storage.postgres.umami_tables import (
     UMAMI_MIGRATIONS,
     UMAMI_TABLES,
     prisma_migrations,
-    umami_metadata,
 )
 
 # One fixed key for pg_advisory_xact_lock, so two servers starting on one empty database do not
@@ -161,7 +161,9 @@ def _create(connection: Connection) -> None:
             connection.execute(text("CREATE EXTENSION IF NOT EXISTS pgcrypto"))
     except DBAPIError:
         pass
-    umami_metadata.create_all(connection)
+    # Umami's tables only: our own prefixed tables come from our metadata migrations.
+    metadata.create_all(connection, tables=UMAMI_TABLES)
+    prisma_migrations.create(connection)
     connection.execute(
         prisma_migrations.insert().values(finished_at=func.now()),
         [
