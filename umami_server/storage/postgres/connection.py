@@ -7,6 +7,7 @@ Prisma accepts `postgres://` and `postgresql://` and takes the schema from `?sch
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine
@@ -18,6 +19,9 @@ _PRISMA_PARAMETERS = frozenset({
     "schema", "connection_limit", "pool_timeout", "connect_timeout_prisma", "pgbouncer",
     "statement_cache_size", "socket_timeout", "sslaccept", "sslidentity", "sslpassword",
 })
+
+
+_SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
 class DatabaseUrlError(ValueError):
@@ -54,9 +58,12 @@ def parse_database_url(url: str) -> PostgresLocation:
         raise DatabaseUrlError(f"DATABASE_URL is not a database URL: {error}") from None
     if parsed.get_backend_name() not in ("postgresql", "postgres"):
         raise DatabaseUrlError(
-            f"DATABASE_URL must be a PostgreSQL URL (postgresql://...), not "
+            f"DATABASE_URL is not a PostgreSQL URL (postgresql://...): "
             f"{parsed.render_as_string(hide_password=True)}")
     schema = str(parsed.query.get("schema") or "public")
+    if not _SCHEMA_NAME.fullmatch(schema):
+        raise DatabaseUrlError(f"DATABASE_URL names the schema {schema!r}: use letters, digits "
+                               "and underscores")
     query = {key: value for key, value in parsed.query.items() if key not in _PRISMA_PARAMETERS}
     clean = parsed.set(drivername="postgresql+psycopg", query=query)
     return PostgresLocation(clean, schema)

@@ -14,11 +14,11 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from umami_server.storage.metadata_schema import metadata
+from umami_server.storage.postgres.connection import location_engine, parse_database_url
 from umami_server.storage.postgres.umami_tables import (
     UMAMI_MIGRATIONS,
     UMAMI_TABLES,
@@ -55,11 +55,9 @@ class UmamiSchemaError(Exception):
 
 
 def postgres_engine(url: str) -> Engine:
-    """An engine for Umami's `postgresql://` URL, driven by psycopg 3."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() not in ("postgresql", "postgres"):
-        raise ValueError(f"not a PostgreSQL URL: {parsed.render_as_string(hide_password=True)}")
-    return create_engine(parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
+    """An engine for Umami's `postgresql://` URL (its `?schema=` honoured), driven by psycopg 3.
+    Raises DatabaseUrlError (a ValueError) for any other URL."""
+    return location_engine(parse_database_url(url))
 
 
 def _listed(names: list[str]) -> str:

@@ -7,6 +7,8 @@ says what to do, before anything is written.
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from umami_server.storage.metadata_store import MetadataStore
 from umami_server.storage.postgres.connection import (
     DatabaseUrlError,
@@ -24,8 +26,13 @@ def open_postgres_metadata(url: str) -> MetadataStore:
 
     Raises DatabaseUrlError for a URL that is not PostgreSQL's and UmamiSchemaError for a
     database we must not use."""
-    engine = location_engine(parse_database_url(url))
+    location = parse_database_url(url)
+    engine = location_engine(location)
     try:
+        if location.schema != "public":
+            # Prisma creates the schema named by `?schema=` when it is missing; so do we.
+            with engine.begin() as connection:
+                connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{location.schema}"'))
         create_umami_schema(engine)
         store = MetadataStore(engine)
         store.migrate()  # adds only our own prefixed tables
