@@ -1,14 +1,15 @@
-"""One real server for every report test, filled with small hand-built event sets (one website
-per report) whose answers can be worked out by hand. Events are back-dated with
+"""One real server per report test module and store, filled with small hand-built event sets
+(one website per report) whose answers can be worked out by hand. Events are back-dated with
 `payload.timestamp`; visitors are pinned with `payload.id` (a distinct id gives a stable session),
 and a visit is a clock hour of one session (no cache token is sent)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -224,10 +225,12 @@ def _wait_until_stored(admin: Api, site: str, expected: int) -> None:
     raise AssertionError(f"only {answer['count']} of {expected} events stored")
 
 
-@pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    root = tmp_path_factory.mktemp("reports")
-    data_dir = root / "data"
+@pytest.fixture(scope="module")
+def world(new_data_dir: Callable[[str], Path]) -> Iterator[World]:
+    # Per module, on each store (tests/conftest.py `store_backend`): the same event sets must
+    # give the same reports whether they sit in the embedded store or in Umami's tables.
+    data_dir = new_data_dir("reports")
+    root = data_dir.parent
     sites = {name: add_website(data_dir, name.title(), host) for name, (host, _) in SITES.items()}
     geo = write_geo_database(root / "City.mmdb")
     server = ServerProcess(data_dir, {"GEOLITE_DB_PATH": str(geo)}).start()

@@ -3,6 +3,9 @@ saying so, not a 500; the server goes on answering.
 
 The data is the demo generator's (30,000 events); under a 4 MB limit DuckDB cannot run the
 reports' queries over it, under the tests' usual limit it can.
+
+Embedded store only: DUCKDB_MEMORY_LIMIT is DuckDB's, and the demo writes DuckDB's file. The
+PostgreSQL store's limit is a time limit, tested in test_query_timeout.py.
 """
 
 from __future__ import annotations
