@@ -15,13 +15,49 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.conftest import ADMIN_PASSWORD, Api, login
+from tests.api.conftest import ADMIN_PASSWORD, Api, assert_error, login
 from tests.conftest import add_website
 from tests.queries.examples import CHROME, FIREFOX, IPHONE, write_geo_database
 from tests.server_process import ServerProcess
+from tests.web.conftest import api_token, logged_in_client
 
 T = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)  # a Monday
 GB_IP, US_IP = "81.2.69.142", "216.160.83.56"
+
+
+def assert_too_large(response: httpx.Response, setting: str) -> None:
+    """A 503 `query-too-large` whose advice names the limit the query ran into."""
+    assert setting in assert_error(response, 503, "query-too-large")["message"]
+
+
+def answers_under_limit(
+    data_dir: Path, env: dict[str, str], website: str,
+    reports: list[tuple[str, dict[str, Any], dict[str, Any]]], page: str,
+    checked: Callable[[], None] = lambda: None,
+) -> list[httpx.Response]:
+    """From a server on `data_dir` started with `env` (a limit, say): the answers of `reports`
+    (type, parameters, filters), then of the dashboard's report `page` (a path and query), then
+    of a management call; `checked` runs after the reports."""
+    server = ServerProcess(data_dir, env).start()
+    try:
+        with httpx.Client(base_url=server.base_url, timeout=120, headers={
+                "Authorization": f"Bearer {api_token(server)}"}) as client:
+            found = [client.post(f"/api/reports/{report}", json={
+                "websiteId": website, "type": report, "filters": filters,
+                "parameters": parameters}) for report, parameters, filters in reports]
+            checked()
+            # The dashboard's report page shows the store's advice above its form.
+            browser = logged_in_client(server)
+            try:
+                browser.timeout = httpx.Timeout(120)
+                found.append(browser.get(f"/websites/{website}/reports/{page}"))
+            finally:
+                browser.close()
+            # Still answering afterwards.
+            found.append(client.get(f"/api/websites/{website}"))
+            return found
+    finally:
+        server.stop()
 
 
 def ms(moment: datetime) -> int:

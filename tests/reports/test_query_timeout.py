@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import psycopg
@@ -22,8 +23,8 @@ import pytest
 from tests.conftest import add_website
 from tests.postgres import PostgresServer
 from tests.queries.examples import CHROME
+from tests.reports.conftest import answers_under_limit, assert_too_large
 from tests.server_process import ServerProcess, use_database
-from tests.web.conftest import api_token, logged_in_client
 
 START = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 RELOADS = 3600
@@ -75,36 +76,19 @@ def _funnel_queries_running(database_url: str) -> int:
 
 def _answers(reloads: Reloads, env: dict[str, str]) -> list[httpx.Response]:
     """The funnel's answer from a server with `env`, then its report page's and a management
-    call's, and checks that the database runs no funnel query any more."""
-    server = ServerProcess(reloads.data_dir, env).start()
-    try:
-        with httpx.Client(base_url=server.base_url, timeout=120, headers={
-                "Authorization": f"Bearer {api_token(server)}"}) as client:
-            found = [client.post("/api/reports/funnel", json={
-                "websiteId": reloads.website, "type": "funnel", "filters": {},
-                "parameters": PARAMETERS})]
-            # Cancelled, not merely abandoned: nothing keeps running in the database.
-            assert _funnel_queries_running(reloads.database_url) == 0
-            browser = logged_in_client(server)
-            try:
-                browser.timeout = httpx.Timeout(120)
-                found.append(browser.get(f"/websites/{reloads.website}/reports/funnel",
-                                         params=PAGE_QUERY))
-            finally:
-                browser.close()
-            found.append(client.get(f"/api/websites/{reloads.website}"))
-            return found
-    finally:
-        server.stop()
+    call's."""
+    def cancelled() -> None:
+        # Cancelled, not merely abandoned: nothing keeps running in the database.
+        assert _funnel_queries_running(reloads.database_url) == 0
+
+    return answers_under_limit(reloads.data_dir, env, reloads.website,
+                               [("funnel", PARAMETERS, {})],
+                               f"funnel?{urlencode(PAGE_QUERY)}", cancelled)
 
 
 def test_a_postgres_report_past_the_timeout_gets_503_with_a_message(reloads: Reloads) -> None:
     report, page, website = _answers(reloads, {"UMAMI_QUERY_TIMEOUT_SECONDS": "1"})
-    assert report.status_code == 503, report.text
-    error = report.json()["error"]
-    assert error["code"] == "query-too-large"
-    assert error["status"] == 503
-    assert "UMAMI_QUERY_TIMEOUT_SECONDS" in error["message"]
+    assert_too_large(report, "UMAMI_QUERY_TIMEOUT_SECONDS")
     # The dashboard's report page shows the advice above its form.
     assert page.status_code == 200
     assert "UMAMI_QUERY_TIMEOUT_SECONDS" in page.text
