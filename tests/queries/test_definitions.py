@@ -1,21 +1,26 @@
 """Hand-computed cases for the metric definitions, filters, channels, compare windows and time
-buckets, on a real embedded store loaded with exactly the rows each case needs."""
+buckets, on each real store loaded with exactly the rows each case needs."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from tests.queries.conftest import open_written_store
 from umami_server.queries.errors import QueryError
 from umami_server.queries.metrics import expanded_metrics, website_metrics
 from umami_server.queries.pageviews import website_pageviews
 from umami_server.queries.request import Window, comparison_window, parse_request
 from umami_server.queries.stats import website_stats
 from umami_server.queries.timebuckets import choose_unit, minimum_unit
-from umami_server.storage.embedded.analytics_db import AnalyticsDatabase
+from umami_server.storage.interface import EventStore, Store
+from umami_server.storage.records import SESSION_ATTRIBUTES, IngestEntry
 
 SITE = "11111111-1111-4111-8111-111111111111"
 T0 = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
@@ -33,15 +38,36 @@ def event(session: str, visit: str, at: datetime, path: str = "/", event_type: i
             "event_type": event_type, "hostname": "example.com", **columns}
 
 
+@pytest.fixture(scope="module")
+def opened(new_data_dir: Callable[[str], Path]) -> Iterator[Store]:
+    store = open_written_store(new_data_dir("definitions"))
+    yield store
+    store.close()
+
+
 @pytest.fixture
-def store(tmp_path):
-    database = AnalyticsDatabase(tmp_path / "analytics.duckdb")
-    yield database
-    database.close()
+def store(opened: Store) -> Iterator[EventStore]:
+    yield opened.events
+    # Each case starts from an empty site; one store per module keeps PostgreSQL's schema
+    # set-up out of every case.
+    opened.events.delete_website_data([SITE])
 
 
-def load(store, rows):
-    store.load_batch(1, rows, [], [], [], [])
+def load(store: EventStore, rows: list[dict]) -> None:
+    """The rows written as collection writes them: the first row of each session brings the
+    session (PostgreSQL keeps its attributes there, the embedded store on every row)."""
+    entries: list[IngestEntry] = []
+    sessions: set[str] = set()
+    for row in rows:
+        entry: IngestEntry = {"event": row}
+        if row["session_id"] not in sessions:
+            sessions.add(row["session_id"])
+            entry["session"] = {"session_id": row["session_id"], "website_id": SITE,
+                                "created_at": row["created_at"],
+                                **{name: row.get(name) for name in SESSION_ATTRIBUTES}}
+        entries.append(entry)
+    asyncio.run(store.write(entries))
+    assert store.wait_until_visible(10)
 
 
 def request(**params):

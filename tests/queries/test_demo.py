@@ -1,4 +1,6 @@
-"""`umami-server demo`: realistic traffic, the requested volume, readable by the query layer."""
+"""`umami-server demo`: realistic traffic, the requested volume, readable by the query layer.
+
+Embedded store only: the demo command writes DuckDB's analytics file directly (the bulk path)."""
 
 from __future__ import annotations
 

@@ -1,26 +1,63 @@
-"""One real server for every report test, filled with small hand-built event sets (one website
-per report) whose answers can be worked out by hand. Events are back-dated with
+"""One real server per report test module and store, filled with small hand-built event sets
+(one website per report) whose answers can be worked out by hand. Events are back-dated with
 `payload.timestamp`; visitors are pinned with `payload.id` (a distinct id gives a stable session),
 and a visit is a clock hour of one session (no cache token is sent)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.api.conftest import ADMIN_PASSWORD, Api, login
+from tests.api.conftest import ADMIN_PASSWORD, Api, assert_error, login
 from tests.conftest import add_website
 from tests.queries.examples import CHROME, FIREFOX, IPHONE, write_geo_database
 from tests.server_process import ServerProcess
+from tests.web.conftest import api_token, logged_in_client
 
 T = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)  # a Monday
 GB_IP, US_IP = "81.2.69.142", "216.160.83.56"
+
+
+def assert_too_large(response: httpx.Response, setting: str) -> None:
+    """A 503 `query-too-large` whose advice names the limit the query ran into."""
+    assert setting in assert_error(response, 503, "query-too-large")["message"]
+
+
+def answers_under_limit(
+    data_dir: Path, env: dict[str, str], website: str,
+    reports: list[tuple[str, dict[str, Any], dict[str, Any]]], page: str,
+    checked: Callable[[], None] = lambda: None,
+) -> list[httpx.Response]:
+    """From a server on `data_dir` started with `env` (a limit, say): the answers of `reports`
+    (type, parameters, filters), then of the dashboard's report `page` (a path and query), then
+    of a management call; `checked` runs after the reports."""
+    server = ServerProcess(data_dir, env).start()
+    try:
+        with httpx.Client(base_url=server.base_url, timeout=120, headers={
+                "Authorization": f"Bearer {api_token(server)}"}) as client:
+            found = [client.post(f"/api/reports/{report}", json={
+                "websiteId": website, "type": report, "filters": filters,
+                "parameters": parameters}) for report, parameters, filters in reports]
+            checked()
+            # The dashboard's report page shows the store's advice above its form.
+            browser = logged_in_client(server)
+            try:
+                browser.timeout = httpx.Timeout(120)
+                found.append(browser.get(f"/websites/{website}/reports/{page}"))
+            finally:
+                browser.close()
+            # Still answering afterwards.
+            found.append(client.get(f"/api/websites/{website}"))
+            return found
+    finally:
+        server.stop()
 
 
 def ms(moment: datetime) -> int:
@@ -224,10 +261,12 @@ def _wait_until_stored(admin: Api, site: str, expected: int) -> None:
     raise AssertionError(f"only {answer['count']} of {expected} events stored")
 
 
-@pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    root = tmp_path_factory.mktemp("reports")
-    data_dir = root / "data"
+@pytest.fixture(scope="module")
+def world(new_data_dir: Callable[[str], Path]) -> Iterator[World]:
+    # Per module, on each store (tests/conftest.py `store_backend`): the same event sets must
+    # give the same reports whether they sit in the embedded store or in Umami's tables.
+    data_dir = new_data_dir("reports")
+    root = data_dir.parent
     sites = {name: add_website(data_dir, name.title(), host) for name, (host, _) in SITES.items()}
     geo = write_geo_database(root / "City.mmdb")
     server = ServerProcess(data_dir, {"GEOLITE_DB_PATH": str(geo)}).start()

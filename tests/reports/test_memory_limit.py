@@ -3,6 +3,9 @@ saying so, not a 500; the server goes on answering.
 
 The data is the demo generator's (30,000 events); under a 4 MB limit DuckDB cannot run the
 reports' queries over it, under the tests' usual limit it can.
+
+Embedded store only: DUCKDB_MEMORY_LIMIT is DuckDB's, and the demo writes DuckDB's file. The
+PostgreSQL store's limit is a time limit, tested in test_query_timeout.py.
 """
 
 from __future__ import annotations
@@ -13,8 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server_process import ServerProcess
-from tests.web.conftest import api_token, logged_in_client
+from tests.reports.conftest import answers_under_limit, assert_too_large
 from umami_server.demo import write_demo
 from umami_server.storage.embedded.store import ANALYTICS_FILE, METADATA_FILE
 from umami_server.storage.metadata_store import MetadataStore
@@ -46,25 +48,10 @@ def _answers(demo: tuple[Path, str], memory_limit: str) -> list[httpx.Response]:
     """The reports' answers from a server under `memory_limit`, then its report page's and
     a management call's."""
     data_dir, website = demo
-    server = ServerProcess(data_dir, {"DUCKDB_MEMORY_LIMIT": memory_limit}).start()
-    try:
-        with httpx.Client(base_url=server.base_url, timeout=60, headers={
-                "Authorization": f"Bearer {api_token(server)}"}) as client:
-            found = [client.post(f"/api/reports/{report}", json={
-                "websiteId": website, "type": report, "filters": filters,
-                "parameters": {**WINDOW, **parameters}}) for report, parameters, filters
-                in REPORTS]
-            # The dashboard's report page shows the message above its form.
-            browser = logged_in_client(server)
-            try:
-                found.append(browser.get(f"/websites/{website}/reports/utm?run=1"))
-            finally:
-                browser.close()
-            # Still answering afterwards.
-            found.append(client.get(f"/api/websites/{website}"))
-            return found
-    finally:
-        server.stop()
+    return answers_under_limit(
+        data_dir, {"DUCKDB_MEMORY_LIMIT": memory_limit}, website,
+        [(report, {**WINDOW, **parameters}, filters) for report, parameters, filters in REPORTS],
+        "utm?run=1")
 
 
 def test_a_report_over_the_memory_limit_gets_503_with_a_message(demo):
@@ -72,11 +59,7 @@ def test_a_report_over_the_memory_limit_gets_503_with_a_message(demo):
     assert page.status_code == 200
     assert "DUCKDB_MEMORY_LIMIT" in page.text
     for response in reports:
-        assert response.status_code == 503, response.text
-        error = response.json()["error"]
-        assert error["code"] == "query-too-large"
-        assert error["status"] == 503
-        assert "DUCKDB_MEMORY_LIMIT" in error["message"]
+        assert_too_large(response, "DUCKDB_MEMORY_LIMIT")
     assert website.status_code == 200
 
 
