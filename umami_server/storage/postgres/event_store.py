@@ -87,6 +87,14 @@ _INSERT_SESSION = (
     f'INSERT INTO session ({", ".join(_SESSIONS.columns)}) '
     f'VALUES ({", ".join(["%s"] * len(_SESSIONS.columns))}) ON CONFLICT (session_id) DO NOTHING'
 )
+# Umami keeps one session_data row per (session, key), updated in place by each identify; its
+# schema has no unique key to upsert on, so the batch's keys are deleted before they are copied.
+_SESSION_DATA_KEY = (_SESSION_DATA.columns.index("session_id"),
+                     _SESSION_DATA.columns.index("data_key"))
+_DELETE_SESSION_DATA = (
+    "DELETE FROM session_data AS old USING unnest(%s::uuid[], %s::text[]) AS new (id, key) "
+    "WHERE old.session_id = new.id AND old.data_key = new.key"
+)
 
 
 def _with_instants(row: Row) -> Row:
@@ -152,6 +160,7 @@ class PostgresEventStore:
 
     def _insert(self, entries: list[IngestEntry]) -> None:
         sessions: dict[str, Row] = {}
+        session_data: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         tables: dict[_TableWriter, list[tuple[Any, ...]]] = {
             _EVENTS: [], _EVENT_DATA: [], _SESSION_DATA: [], _REVENUE: []}
         for entry in entries:
@@ -163,7 +172,8 @@ class PostgresEventStore:
             for row in entry.get("event_data", ()):
                 tables[_EVENT_DATA].append(_EVENT_DATA.values(_with_instants(row)))
             for row in entry.get("session_data", ()):
-                tables[_SESSION_DATA].append(_SESSION_DATA.values(_with_instants(row)))
+                values = _SESSION_DATA.values(_with_instants(row))
+                session_data[tuple(values[index] for index in _SESSION_DATA_KEY)] = values
             if "revenue" in entry:
                 tables[_REVENUE].append(_REVENUE.values(_with_instants(entry["revenue"])))
         connection = self._writer_connection()
@@ -172,6 +182,10 @@ class PostgresEventStore:
                 # In id order, so collectors inserting the same sessions cannot deadlock.
                 cursor.executemany(_INSERT_SESSION, [
                     _SESSIONS.values(_with_instants(sessions[key])) for key in sorted(sessions)])
+            if session_data:
+                ids, keys = zip(*session_data, strict=True)
+                cursor.execute(_DELETE_SESSION_DATA, [list(ids), list(keys)])
+                tables[_SESSION_DATA] = list(session_data.values())
             for writer, rows in tables.items():
                 if rows:
                     with cursor.copy(writer.copy_sql) as copy:
