@@ -119,6 +119,9 @@ class PostgresEventStore:
         self._pool = ConnectionPool(
             location.conninfo, min_size=1, max_size=readers, open=True, name="umami-readers",
             configure=_configure_reader,
+            # A connection PostgreSQL closed while idle (restart, pg_terminate_backend) is
+            # replaced before use instead of failing the query that drew it.
+            check=ConnectionPool.check_connection,
             kwargs={"autocommit": True, "options": (
                 f"{options} -c statement_timeout={timeout_ms} "
                 "-c default_transaction_read_only=on").strip()},
@@ -176,21 +179,36 @@ class PostgresEventStore:
                 session_data[tuple(values[index] for index in _SESSION_DATA_KEY)] = values
             if "revenue" in entry:
                 tables[_REVENUE].append(_REVENUE.values(_with_instants(entry["revenue"])))
-        connection = self._writer_connection()
-        with connection.transaction(), connection.cursor() as cursor:
-            if sessions:
-                # In id order, so collectors inserting the same sessions cannot deadlock.
-                cursor.executemany(_INSERT_SESSION, [
-                    _SESSIONS.values(_with_instants(sessions[key])) for key in sorted(sessions)])
-            if session_data:
-                ids, keys = zip(*session_data, strict=True)
-                cursor.execute(_DELETE_SESSION_DATA, [list(ids), list(keys)])
-                tables[_SESSION_DATA] = list(session_data.values())
-            for writer, rows in tables.items():
-                if rows:
-                    with cursor.copy(writer.copy_sql) as copy:
-                        for values in rows:
-                            copy.write_row(values)
+        for may_retry in (True, False):
+            reused = self._writer is not None and not self._writer.closed
+            connection = self._writer_connection()
+            committing = False
+            try:
+                with connection.transaction(), connection.cursor() as cursor:
+                    if sessions:
+                        # In id order, so collectors inserting the same sessions cannot deadlock.
+                        cursor.executemany(_INSERT_SESSION, [
+                            _SESSIONS.values(_with_instants(sessions[key]))
+                            for key in sorted(sessions)])
+                    if session_data:
+                        ids, keys = zip(*session_data, strict=True)
+                        cursor.execute(_DELETE_SESSION_DATA, [list(ids), list(keys)])
+                        tables[_SESSION_DATA] = list(session_data.values())
+                    for writer, rows in tables.items():
+                        if rows:
+                            with cursor.copy(writer.copy_sql) as copy:
+                                for values in rows:
+                                    copy.write_row(values)
+                    committing = True
+                return
+            except psycopg.OperationalError:
+                # PostgreSQL closes idle connections when it restarts or an administrator ends
+                # them; that shows at the first statement, before anything was written, so the
+                # batch goes once more on a new connection. A failed COMMIT may have committed:
+                # that one is not repeated, and its hits are answered 503.
+                if not (may_retry and reused and connection.broken and not committing):
+                    raise
+                connection.close()
 
     # --- reads ----------------------------------------------------------------------------------
 
