@@ -12,18 +12,25 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.server_process import ServerProcess, database_url_of, use_database
 from tests.tracker.browser import Site, launch_chromium
 from umami_server.config import Settings
+from umami_server.storage.metadata_store import MetadataStore
 from umami_server.storage.opening import open_metadata
 
 # The session-wide PostgreSQL server (`postgres_server`) and per-test databases (`postgres_url`).
 pytest_plugins = ["tests.postgres"]
 
 
+def metadata_of(data_dir: Path) -> MetadataStore:
+    """The metadata of the server on `data_dir`, on whichever store it runs, opened beside it as
+    an administrator's command would: for rows the API refuses to write, or writes otherwise."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return open_metadata(Settings(data_dir=data_dir, database_url=database_url_of(data_dir)))
+
+
 def add_website(
     data_dir: Path, name: str = "Example", domain: str = "example.com", owner: str | None = None
 ) -> str:
     """A website straight in the store; `owner` is a username (None: nobody owns it)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    metadata = open_metadata(Settings(data_dir=data_dir, database_url=database_url_of(data_dir)))
+    metadata = metadata_of(data_dir)
     try:
         user = metadata.find_user(owner) if owner else None
         user_id = user["user_id"] if user else None

@@ -143,29 +143,49 @@ class PostgresServer:
         return self
 
     def _start_server(self) -> None:
+        # A port picked free can be taken by another worker before postgres binds it: retry.
+        last_error = ""
+        for _attempt in range(5):
+            self.port = _free_port()
+            started = self._pg_ctl_start()
+            if started.returncode == 0:
+                return
+            last_error = started.stderr + self.log_tail()
+        raise RuntimeError(f"PostgreSQL did not start: {last_error}")
+
+    def _pg_ctl_start(self) -> subprocess.CompletedProcess[str]:
+        assert self.root is not None, "server not started"
         options = [
+            f"-p {self.port}",
             "-c listen_addresses=127.0.0.1",
             f"-c unix_socket_directories={self.socket_dir}",
             "-c max_connections=60",
         ]
         if not self.durable:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-        # A port picked free can be taken by another worker before postgres binds it: retry.
-        last_error = ""
-        for _attempt in range(5):
-            self.port = _free_port()
-            started = subprocess.run(
-                self._command(
-                    self.bindir / "pg_ctl", "--pgdata", self.data_dir, "--wait",
-                    "--timeout", str(START_TIMEOUT_SECONDS), "--log", self.root / "server.log",
-                    "--options", " ".join([f"-p {self.port}", *options]), "start",
-                ),
-                capture_output=True, text=True, cwd=self.root,
-            )
-            if started.returncode == 0:
-                return
-            last_error = started.stderr + self.log_tail()
-        raise RuntimeError(f"PostgreSQL did not start: {last_error}")
+        return subprocess.run(
+            self._command(
+                self.bindir / "pg_ctl", "--pgdata", self.data_dir, "--wait",
+                "--timeout", str(START_TIMEOUT_SECONDS), "--log", self.root / "server.log",
+                "--options", " ".join(options), "start",
+            ),
+            capture_output=True, text=True, cwd=self.root,
+        )
+
+    def go_down(self) -> None:
+        """Stop serving (fast shutdown: clients are disconnected) but keep the cluster, as an
+        outage would; `come_back` starts it again on the same port."""
+        subprocess.run(
+            self._command(self.bindir / "pg_ctl", "--pgdata", self.data_dir, "--mode", "fast",
+                          "--wait", "stop"),
+            check=True, capture_output=True, cwd=self.root, timeout=60,
+        )
+
+    def come_back(self) -> None:
+        started = self._pg_ctl_start()
+        if started.returncode != 0:
+            raise RuntimeError(f"PostgreSQL did not start again: {started.stderr}"
+                               f"{self.log_tail()}")
 
     def log_tail(self, characters: int = 2000) -> str:
         log = self.root / "server.log" if self.root else None

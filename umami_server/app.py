@@ -18,11 +18,13 @@ from starlette.routing import Route
 from umami_server.api.routes import api_routes
 from umami_server.collect.drops import DropCounter
 from umami_server.collect.endpoints import (
+    UNAVAILABLE,
     CollectionEndpoints,
     Receive,
     Scope,
     Send,
     respond,
+    respond_json,
 )
 from umami_server.collect.identity import IdentityDeriver
 from umami_server.collect.pipeline import CollectionPipeline
@@ -31,6 +33,7 @@ from umami_server.config import Settings
 from umami_server.context import ServerContext
 from umami_server.enrich.geo import GeoLocator
 from umami_server.errors import error_body
+from umami_server.storage.errors import UNAVAILABLE_RETRY_AFTER_SECONDS, StoreUnavailable
 from umami_server.storage.interface import Store
 from umami_server.web.routes import web_routes
 from umami_server.web.tracker import TrackerScript
@@ -203,6 +206,12 @@ class UmamiServerApp:
         arguments = (slug,) if route.takes_slug else ()
         try:
             await handler(scope, receive, send_with_headers, *arguments)
+        except StoreUnavailable as error:
+            # A lookup (website, pixel, link) met a database that is away: retry, not a bug.
+            logger.warning("collection request to %s: the database cannot be reached: %s",
+                           path, error)
+            await respond_json(send_with_headers, 503, UNAVAILABLE,
+                               retry_after=UNAVAILABLE_RETRY_AFTER_SECONDS)
         except Exception:
             # A bug, never an expected answer: log it and keep the envelope clients understand.
             logger.exception("collection request to %s failed", path)

@@ -242,11 +242,16 @@ def demo(
     seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 1,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Write realistic demo traffic into the store (stop the server first: one writer)."""
+    """Write realistic demo traffic into the embedded store (stop the server first: one
+    writer). Not for DATABASE_URL: it writes the data directory's files directly."""
     from umami_server.demo import run_with_progress
 
+    settings = _settings(data_dir)
+    if settings.database_url:
+        _fail("demo writes the embedded store's files directly and cannot fill PostgreSQL: "
+              "unset DATABASE_URL to fill a data directory")
     try:
-        summary = run_with_progress(_settings(data_dir).data_dir, website, events, days, seed)
+        summary = run_with_progress(settings.data_dir, website, events, days, seed)
     except ValueError as error:
         _fail(str(error))
     typer.echo(f"wrote {summary.events} events, {summary.sessions} sessions, "

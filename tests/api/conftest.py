@@ -1,9 +1,9 @@
-"""A real server per test module, with helpers that log in and call the API over HTTP."""
+"""Helpers that log in and call the API over HTTP, on the real server of each test module
+(`server` in tests/conftest.py: one per store, so every API test runs on both)."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -46,14 +46,6 @@ def login(server: ServerProcess, username: str, password: str) -> Api:
                           json={"username": username, "password": password}, timeout=20)
     assert response.status_code == 200, response.text
     return Api(server, response.json()["token"])
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("api") / "data").start()
-    yield process
-    if process.process is not None:
-        process.stop()
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,8 @@ import bcrypt
 import httpx
 
 from tests.api.conftest import ADMIN_PASSWORD, Api, assert_error, login
+from tests.conftest import metadata_of
 from tests.server_process import ServerProcess
-from umami_server.storage.embedded.store import METADATA_FILE
-from umami_server.storage.metadata_store import MetadataStore
 
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -130,7 +129,7 @@ def test_cli_user_and_foreign_bcrypt_hash_log_in(server: ServerProcess) -> None:
     # A $2a$ hash as Umami's bcryptjs writes it, made here by another implementation.
     foreign = bcrypt.hashpw(b"umami", bcrypt.gensalt(10, prefix=b"2a")).decode()
     assert foreign.startswith("$2a$10$")
-    store = MetadataStore.open_sqlite(server.data_dir / METADATA_FILE)
+    store = metadata_of(server.data_dir)
     try:
         store.create_user("copied", foreign, "user")
     finally:

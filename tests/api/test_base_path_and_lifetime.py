@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,8 +16,8 @@ LIFETIME_SECONDS = 2.0
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("base-path") / "data", {
+def server(new_data_dir: Callable[[str], Path]) -> Iterator[ServerProcess]:
+    process = ServerProcess(new_data_dir("base-path"), {
         "BASE_PATH": "/analytics",
         "UMAMI_TOKEN_LIFETIME_DAYS": str(LIFETIME_SECONDS / 86400),
     }).start()

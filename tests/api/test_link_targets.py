@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import Api, assert_error
+from tests.conftest import metadata_of
 from tests.server_process import CHROME_UA, ServerProcess
 from tests.test_cli import cli
-from umami_server.storage.embedded.store import METADATA_FILE
-from umami_server.storage.metadata_store import MetadataStore
 
 NOT_WEB = [
     "javascript:alert(document.cookie)",
@@ -40,14 +39,14 @@ def test_api_accepts_http_and_https(admin: Api) -> None:
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.test/"])
 def test_cli_refuses_targets_that_are_no_web_url(server: ServerProcess, url: str) -> None:
-    result = cli("add-link", "Bad", url, "--data-dir", str(server.data_dir))
+    result = cli("add-link", "Bad", url, "--data-dir", str(server.data_dir), env=server.env)
     assert result.returncode == 1 and "http" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_stored_script_target_is_never_redirected_to(server: ServerProcess) -> None:
     """A row written before this check (or straight into the database) answers 404."""
-    metadata = MetadataStore.open_sqlite(server.data_dir / METADATA_FILE)
+    metadata = metadata_of(server.data_dir)
     try:
         for slug, url in (("js-target", "javascript:alert(1)"),
                           ("data-target", "data:text/html,<script>alert(1)</script>"),

@@ -8,7 +8,8 @@ sees different socket peers without any header.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -47,8 +48,8 @@ def assert_refused_with_wait(response: httpx.Response) -> None:
 
 
 @pytest.fixture(scope="module")
-def proxied_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("proxied") / "data",
+def proxied_server(new_data_dir: Callable[[str], Path]) -> Iterator[ServerProcess]:
+    process = ServerProcess(new_data_dir("proxied"),
                             {"CLIENT_IP_HEADER": "X-Forwarded-For"}).start()
     yield process
     process.stop()

@@ -11,9 +11,8 @@ import httpx
 import pytest
 
 from tests.api.conftest import Api, assert_error, new_user
+from tests.conftest import metadata_of
 from tests.server_process import ServerProcess
-from umami_server.storage.embedded.store import METADATA_FILE
-from umami_server.storage.metadata_store import MetadataStore
 
 
 def _site(caller: Api, team_id: str | None = None) -> str:
@@ -100,7 +99,7 @@ def test_the_reported_attack_gives_no_token_for_anothers_website(
     assert_error(alice.post("/api/boards", {"type": "website", "name": "x",
                                             "parameters": {"websiteId": victim}}), 401)
     board = alice.ok("POST", "/api/boards", {"type": "website", "name": "x"})
-    store = MetadataStore.open_sqlite(server.data_dir / METADATA_FILE)
+    store = metadata_of(server.data_dir)
     try:
         store.update_board(board["id"], {"parameters": {"websiteId": victim,
                                                         **_component(victim)}})

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
+from tests.conftest import metadata_of
 from tests.server_process import CHROME_UA
-from umami_server.storage.embedded.store import METADATA_FILE
-from umami_server.storage.metadata_store import MetadataStore
 
 GIF = bytes.fromhex(
     "47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b"
 )
-
-
-def metadata(server) -> MetadataStore:
-    return MetadataStore.open_sqlite(server.data_dir / METADATA_FILE)
 
 
 def batch(server, items, **headers):
@@ -50,20 +45,20 @@ def test_batch_of_bots_counts_as_processed_without_cache(server, website_id):
 
 
 def test_batch_items_can_be_backdated_and_are_stored(server):
-    store = metadata(server)
+    store = metadata_of(server.data_dir)
     website = store.create_website("Batch", "batch.example")["website_id"]
     store.close()
     items = [{"type": "event", "payload": {"website": website, "url": f"/p{i}",
                                            "timestamp": 1_700_000_000 + i}} for i in range(5)]
     assert batch(server, items).json()["processed"] == 5
     rows = server.stored(
-        "SELECT url_path, epoch(created_at)::BIGINT FROM website_event WHERE website_id = ? "
-        "ORDER BY created_at", [website])
+        "SELECT url_path, CAST(date_part('epoch', created_at) AS BIGINT) FROM website_event "
+        "WHERE website_id = ? ORDER BY created_at", [website])
     assert rows == [(f"/p{i}", 1_700_000_000 + i) for i in range(5)]
 
 
 def test_pixel_answers_a_gif_and_records_the_hit(server):
-    store = metadata(server)
+    store = metadata_of(server.data_dir)
     pixel = store.create_pixel("Newsletter", "news-pixel")
     store.close()
     with server.client() as client:
@@ -92,7 +87,7 @@ def test_pixel_answers_a_gif_and_records_the_hit(server):
 
 
 def test_link_redirects_and_records_the_hit(server):
-    store = metadata(server)
+    store = metadata_of(server.data_dir)
     link = store.create_link("Docs", "https://example.com", "docs")
     store.close()
     with server.client() as client:

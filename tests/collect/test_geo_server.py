@@ -27,10 +27,10 @@ def send(server, website, ip):
     )
 
 
-def test_city_database_fills_country_region_city(tmp_path):
+def test_city_database_fills_country_region_city(tmp_path, new_data_dir):
     database = tmp_path / "City.mmdb"
     write_city_database(database)
-    data_dir = tmp_path / "data"
+    data_dir = new_data_dir("geo")
     website = add_website(data_dir)
     with running_server(data_dir, {"GEOLITE_DB_PATH": str(database)}) as server:
         assert send(server, website, "81.2.69.142").status_code == 200
@@ -42,8 +42,8 @@ def test_city_database_fills_country_region_city(tmp_path):
     assert rows == [("GB", "GB-ENG", "London"), (None, None, None), (None, None, None)]
 
 
-def test_missing_database_means_no_geo_not_errors(tmp_path):
-    data_dir = tmp_path / "data"
+def test_missing_database_means_no_geo_not_errors(tmp_path, new_data_dir):
+    data_dir = new_data_dir("no-geo")
     website = add_website(data_dir)
     env = {"GEOLITE_DB_PATH": str(tmp_path / "missing.mmdb")}
     with running_server(data_dir, env) as server:

@@ -148,7 +148,8 @@ def test_everything_is_stored_as_umami_stores_it(server):
     events = server.stored(
         "SELECT event_type, url_path, url_query, hostname, page_title, referrer_domain, "
         "referrer_path, referrer_query, utm_source, utm_medium, gclid, tag, event_name, "
-        "browser, os, device, country, region, city, lcp, cls, epoch(created_at)::BIGINT, "
+        "browser, os, device, country, region, city, lcp, cls, "
+        "CAST(date_part('epoch', created_at) AS BIGINT), "
         "session_id::VARCHAR FROM website_event WHERE website_id = ? ORDER BY created_at",
         [website],
     )
@@ -196,6 +197,20 @@ def test_identify_overwrites_session_data_per_key(server):
         "SELECT data_key, string_value, distinct_id FROM session_data WHERE website_id = ?",
         [website])
     assert rows == [("plan", "pro", "u-1")]
+
+
+def test_identify_twice_in_one_batch_keeps_the_last_value(server):
+    website = add_website(server.data_dir)
+    items = [{"type": "identify", "payload": {"website": website, "id": "u-2",
+                                              "data": {"plan": plan, "seats": seats}}}
+             for plan, seats in (("free", 1), ("team", 5))]
+    with server.client() as client:
+        answer = client.post("/api/batch", json=items, headers={"User-Agent": CHROME_UA})
+    assert answer.status_code == 200 and answer.json()["processed"] == 2
+    rows = server.stored(
+        "SELECT data_key, string_value FROM session_data WHERE website_id = ? ORDER BY data_key",
+        [website])
+    assert rows == [("plan", "team"), ("seats", "5.0000")]
 
 
 def test_headers_cors_preflight_and_wrong_methods(server, website_id):

@@ -10,8 +10,8 @@ from tests.server_process import CHROME_UA, running_server
 
 
 @pytest.fixture(scope="module")
-def configured(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("configured") / "data"
+def configured(new_data_dir):
+    data_dir = new_data_dir("configured")
     website = add_website(data_dir)
     env = {
         "IGNORE_IP": "9.9.9.9, 10.0.0.0/8",
@@ -70,9 +70,9 @@ def test_base_path_prefixes_every_route(configured):
     assert ok.json() == {"ok": True}
 
 
-def test_malformed_ignore_ip_refuses_to_start(tmp_path):
+def test_malformed_ignore_ip_refuses_to_start(new_data_dir):
     from tests.server_process import ServerProcess
 
-    server = ServerProcess(tmp_path / "data", {"IGNORE_IP": "10.0.0.0/99"})
+    server = ServerProcess(new_data_dir("bad-ignore-ip"), {"IGNORE_IP": "10.0.0.0/99"})
     with pytest.raises(RuntimeError, match="IGNORE_IP|10.0.0.0/99"):
         server.start(timeout=15)

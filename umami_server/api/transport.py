@@ -37,6 +37,12 @@ from umami_server.storage.disk_full import (
     disk_full_log,
     is_disk_full,
 )
+from umami_server.storage.errors import (
+    UNAVAILABLE_CODE,
+    UNAVAILABLE_MESSAGE,
+    UNAVAILABLE_RETRY_AFTER_SECONDS,
+    StoreUnavailable,
+)
 from umami_server.storage.interface import QueryTooLarge
 
 if TYPE_CHECKING:
@@ -188,6 +194,11 @@ def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable
         except QueryTooLarge as error:
             logger.warning("%s %s: %s", request.method, request.url.path, error)
             return json_response(error_body(error.advice, "query-too-large", 503), 503)
+        except StoreUnavailable as error:
+            logger.warning("%s %s: the database cannot be reached: %s", request.method,
+                           request.url.path, error)
+            return json_response(error_body(UNAVAILABLE_MESSAGE, UNAVAILABLE_CODE, 503), 503,
+                                 {"retry-after": str(UNAVAILABLE_RETRY_AFTER_SECONDS)})
         except Exception as error:
             if is_disk_full(error):
                 disk_full_log.refused("metadata database")

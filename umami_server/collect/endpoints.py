@@ -19,7 +19,14 @@ from umami_server.storage.disk_full import (
     DISK_FULL_RETRY_AFTER_SECONDS,
     StorageFull,
 )
-from umami_server.storage.errors import IngestClosed, IngestQueueFull, StoreUnavailable
+from umami_server.storage.errors import (
+    UNAVAILABLE_CODE,
+    UNAVAILABLE_MESSAGE,
+    UNAVAILABLE_RETRY_AFTER_SECONDS,
+    IngestClosed,
+    IngestQueueFull,
+    StoreUnavailable,
+)
 from umami_server.storage.interface import EventStore
 from umami_server.storage.records import IngestEntry
 
@@ -42,6 +49,7 @@ JSON_HEADERS = [(b"content-type", b"application/json")]
 NOT_FOUND = error_body("Not found", "not-found", 404)
 BUSY = error_body("Too many events are waiting to be stored; retry shortly.", "busy", 503)
 DISK_FULL = error_body(DISK_FULL_MESSAGE, DISK_FULL_CODE, 503)
+UNAVAILABLE = error_body(UNAVAILABLE_MESSAGE, UNAVAILABLE_CODE, 503)
 # Why a hit was not stored: the 503 body and the Retry-After seconds that go with it.
 Refusal = tuple[dict[str, Any], int]
 
@@ -99,8 +107,10 @@ class CollectionEndpoints:
         if entries:
             try:
                 await self.events.write(entries)
-            except (IngestQueueFull, IngestClosed, StoreUnavailable):
+            except (IngestQueueFull, IngestClosed):
                 return BUSY, RETRY_AFTER_SECONDS
+            except StoreUnavailable:
+                return UNAVAILABLE, UNAVAILABLE_RETRY_AFTER_SECONDS
             except StorageFull:
                 return DISK_FULL, DISK_FULL_RETRY_AFTER_SECONDS
             new_sessions = [o.new_session_id for o in outcomes if o.new_session_id]
@@ -202,6 +212,9 @@ class CollectionEndpoints:
         # A full disk is logged where the write failed, once a minute.
         if refusal is not None and refusal[0] is BUSY:
             logger.warning("dropped a %s hit: the store is overloaded", next(iter(source)))
+        elif refusal is not None and refusal[0] is UNAVAILABLE:
+            logger.warning("dropped a %s hit: the database cannot be reached",
+                           next(iter(source)))
 
 
 def _request_url(scope: Scope, headers: dict[str, str]) -> str:

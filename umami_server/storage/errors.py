@@ -34,4 +34,11 @@ class IngestClosed(Exception):
 
 class StoreUnavailable(Exception):
     """The database could not be reached or refused a write for a reason of its own (a lost
-    connection, a server restarting): collection answers 503 and the hit may be sent again."""
+    connection, a server restarting): collection answers 503 and the hit may be sent again;
+    every other route answers 503 as well."""
+
+
+# What clients are told while the database cannot be reached, and when to come back.
+UNAVAILABLE_MESSAGE = "The database cannot be reached right now: retry shortly."
+UNAVAILABLE_CODE = "database-unavailable"
+UNAVAILABLE_RETRY_AFTER_SECONDS = 5

@@ -87,10 +87,64 @@ _INSERT_SESSION = (
     f'INSERT INTO session ({", ".join(_SESSIONS.columns)}) '
     f'VALUES ({", ".join(["%s"] * len(_SESSIONS.columns))}) ON CONFLICT (session_id) DO NOTHING'
 )
+# Umami keeps one session_data row per (session, key), updated in place by each identify; its
+# schema has no unique key to upsert on, so the batch's keys are deleted before they are copied.
+_SESSION_DATA_KEY = (_SESSION_DATA.columns.index("session_id"),
+                     _SESSION_DATA.columns.index("data_key"))
+_DELETE_SESSION_DATA = (
+    "DELETE FROM session_data AS old USING unnest(%s::uuid[], %s::text[]) AS new (id, key) "
+    "WHERE old.session_id = new.id AND old.data_key = new.key"
+)
 
 
 def _with_instants(row: Row) -> Row:
     return {**row, **{name: _instant(row[name]) for name in _TIME_COLUMNS if name in row}}
+
+
+class _BatchRows:
+    """One batch's rows per table of Umami's, fitted to its columns, ready for one transaction."""
+
+    def __init__(self) -> None:
+        self.sessions: dict[str, Row] = {}
+        # One session_data row per (session, key): the last value, as Umami updates it in place.
+        self.session_data: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.tables: dict[_TableWriter, list[tuple[Any, ...]]] = {
+            _EVENTS: [], _EVENT_DATA: [], _REVENUE: []}
+
+    @classmethod
+    def of(cls, entries: list[IngestEntry]) -> _BatchRows:
+        rows = cls()
+        for entry in entries:
+            session = entry.get("session")
+            if session is not None:
+                rows.sessions.setdefault(session["session_id"], session)
+            if "event" in entry:
+                rows.tables[_EVENTS].append(_EVENTS.values(_with_instants(entry["event"])))
+            for row in entry.get("event_data", ()):
+                rows.tables[_EVENT_DATA].append(_EVENT_DATA.values(_with_instants(row)))
+            for row in entry.get("session_data", ()):
+                values = _SESSION_DATA.values(_with_instants(row))
+                rows.session_data[tuple(values[index] for index in _SESSION_DATA_KEY)] = values
+            if "revenue" in entry:
+                rows.tables[_REVENUE].append(_REVENUE.values(_with_instants(entry["revenue"])))
+        return rows
+
+    def write(self, cursor: psycopg.Cursor[Any]) -> None:
+        if self.sessions:
+            # In id order, so collectors inserting the same sessions cannot deadlock.
+            cursor.executemany(_INSERT_SESSION, [
+                _SESSIONS.values(_with_instants(self.sessions[key]))
+                for key in sorted(self.sessions)])
+        tables = dict(self.tables)
+        if self.session_data:
+            ids, keys = zip(*self.session_data, strict=True)
+            cursor.execute(_DELETE_SESSION_DATA, [list(ids), list(keys)])
+            tables[_SESSION_DATA] = list(self.session_data.values())
+        for writer, rows in tables.items():
+            if rows:
+                with cursor.copy(writer.copy_sql) as copy:
+                    for values in rows:
+                        copy.write_row(values)
 
 
 def _configure_reader(connection: psycopg.Connection[Any]) -> None:
@@ -112,6 +166,9 @@ class PostgresEventStore:
         self._pool = ConnectionPool(
             location.conninfo, min_size=1, max_size=readers, open=True, name="umami-readers",
             configure=_configure_reader,
+            # A connection PostgreSQL closed while idle (restart, pg_terminate_backend) is
+            # replaced before use instead of failing the query that drew it.
+            check=ConnectionPool.check_connection,
             kwargs={"autocommit": True, "options": (
                 f"{options} -c statement_timeout={timeout_ms} "
                 "-c default_transaction_read_only=on").strip()},
@@ -135,18 +192,20 @@ class PostgresEventStore:
 
     def load(self, entries: list[IngestEntry]) -> None:
         """Insert entries in one transaction now, outside the request queue: for bulk loaders
-        (the demo generator, benchmarks), which may run beside a serving process."""
-        with psycopg.connect(self._location.conninfo, **self._location.connect_options) as db:
-            self._insert(db, entries)
+        (benchmarks), which may run beside a serving process."""
+        rows = _BatchRows.of(entries)
+        with (psycopg.connect(self._location.conninfo, **self._location.connect_options) as db,
+              db.transaction(), db.cursor() as cursor):
+            rows.write(cursor)
 
     def _commit(self, entries: list[IngestEntry]) -> None:
         try:
-            self._insert(self._writer_connection(), entries)
+            self._insert(entries)
         except (pg_errors.DataError, pg_errors.IntegrityError):
             # One refused row must not cost the others of its batch their hits.
             for entry in entries:
                 try:
-                    self._insert(self._writer_connection(), [entry])
+                    self._insert([entry])
                 except (pg_errors.DataError, pg_errors.IntegrityError) as error:
                     logger.error("PostgreSQL refused a hit, which is dropped: %s", error)
         except pg_errors.DiskFull as error:
@@ -157,33 +216,25 @@ class PostgresEventStore:
                 self._writer.close()
             raise StoreUnavailable(str(error)) from error
 
-    @staticmethod
-    def _insert(connection: psycopg.Connection[Any], entries: list[IngestEntry]) -> None:
-        sessions: dict[str, Row] = {}
-        tables: dict[_TableWriter, list[tuple[Any, ...]]] = {
-            _EVENTS: [], _EVENT_DATA: [], _SESSION_DATA: [], _REVENUE: []}
-        for entry in entries:
-            session = entry.get("session")
-            if session is not None:
-                sessions.setdefault(session["session_id"], session)
-            if "event" in entry:
-                tables[_EVENTS].append(_EVENTS.values(_with_instants(entry["event"])))
-            for row in entry.get("event_data", ()):
-                tables[_EVENT_DATA].append(_EVENT_DATA.values(_with_instants(row)))
-            for row in entry.get("session_data", ()):
-                tables[_SESSION_DATA].append(_SESSION_DATA.values(_with_instants(row)))
-            if "revenue" in entry:
-                tables[_REVENUE].append(_REVENUE.values(_with_instants(entry["revenue"])))
-        with connection.transaction(), connection.cursor() as cursor:
-            if sessions:
-                # In id order, so collectors inserting the same sessions cannot deadlock.
-                cursor.executemany(_INSERT_SESSION, [
-                    _SESSIONS.values(_with_instants(sessions[key])) for key in sorted(sessions)])
-            for writer, rows in tables.items():
-                if rows:
-                    with cursor.copy(writer.copy_sql) as copy:
-                        for values in rows:
-                            copy.write_row(values)
+    def _insert(self, entries: list[IngestEntry]) -> None:
+        rows = _BatchRows.of(entries)
+        for may_retry in (True, False):
+            reused = self._writer is not None and not self._writer.closed
+            connection = self._writer_connection()
+            committing = False
+            try:
+                with connection.transaction(), connection.cursor() as cursor:
+                    rows.write(cursor)
+                    committing = True
+                return
+            except psycopg.OperationalError:
+                # PostgreSQL closes idle connections when it restarts or an administrator ends
+                # them; that shows at the first statement, before anything was written, so the
+                # batch goes once more on a new connection. A failed COMMIT may have committed:
+                # that one is not repeated, and its hits are answered 503.
+                if not (may_retry and reused and connection.broken and not committing):
+                    raise
+                connection.close()
 
     # --- reads ----------------------------------------------------------------------------------
 
