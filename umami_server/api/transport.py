@@ -37,7 +37,7 @@ from umami_server.storage.disk_full import (
     disk_full_log,
     is_disk_full,
 )
-from umami_server.storage.interface import QueryTooLarge
+from umami_server.storage.interface import InvalidQuery, QueryTooLarge
 
 if TYPE_CHECKING:
     from umami_server.api.services import ApiServices
@@ -188,6 +188,9 @@ def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable
         except QueryTooLarge as error:
             logger.warning("%s %s: %s", request.method, request.url.path, error)
             return json_response(error_body(error.advice, "query-too-large", 503), 503)
+        except InvalidQuery as error:  # a value the database refuses: the request's fault
+            logger.info("%s %s refused: %s", request.method, request.url.path, error)
+            return json_response(error_body("Bad request", "bad-request", 400), 400)
         except Exception as error:
             if is_disk_full(error):
                 disk_full_log.refused("metadata database")
