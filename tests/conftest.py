@@ -4,6 +4,7 @@ Chromium plus one local test site for the browser tests (tracker and dashboard).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,27 +50,38 @@ def store_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture(scope="module")
-def new_data_dir(
-    store_backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+@contextmanager
+def data_dirs_on(
+    store: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[Callable[[str], Path]]:
-    """Makes the data directory of a server-to-be on the module's store: on PostgreSQL it
-    comes with an empty database of its own, which `ServerProcess` and `add_website` use."""
+    """Makes data directories of servers-to-be on `store`: on PostgreSQL each comes with an
+    empty database of its own, which `ServerProcess` and `add_website` use, dropped on exit."""
     databases: list[str] = []
+    # Asked for now, while the calling fixture is being set up, so that pytest tears the
+    # PostgreSQL server down after it (and its databases), not before.
+    postgres = request.getfixturevalue("postgres_server") if store == "postgres" else None
 
     def make(name: str) -> Path:
         data_dir = tmp_path_factory.mktemp(name) / "data"
-        if store_backend == "postgres":
-            postgres = request.getfixturevalue("postgres_server")
+        if postgres is not None:
             databases.append(postgres.create_database())
             use_database(data_dir, databases[-1])
         return data_dir
 
-    yield make
-    if databases:
-        postgres = request.getfixturevalue("postgres_server")
-        for url in databases:
+    try:
+        yield make
+    finally:
+        for url in databases if postgres is not None else ():
             postgres.drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def new_data_dir(
+    store_backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], Path]]:
+    """Makes the data directory of a server-to-be on the module's store."""
+    with data_dirs_on(store_backend, tmp_path_factory, request) as make:
+        yield make
 
 
 @pytest.fixture(scope="module")

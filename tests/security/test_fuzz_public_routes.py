@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -98,8 +99,8 @@ class Target:
 
 
 @pytest.fixture(scope="module")
-def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
-    server = ServerProcess(tmp_path_factory.mktemp("fuzz") / "data").start()
+def target(new_data_dir: Callable[[str], Path]) -> Iterator[Target]:
+    server = ServerProcess(new_data_dir("fuzz")).start()
     fuzzed = Target(server)
     try:
         yield fuzzed

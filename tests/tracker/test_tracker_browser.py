@@ -2,10 +2,10 @@
 
 Every scenario below loads test pages from a local site (http://localhost:PORT) that embed
 /script.js from a real server (http://127.0.0.1:PORT), exactly like a third-party site. The
-scenarios all run first, each against its own website; the server is then stopped once and its
-DuckDB file read, and each test checks one behaviour against what the page sent and what was
-stored. That keeps the module to one server restart instead of one per behaviour.
-"""
+scenarios all run first, each against its own website; the server is then stopped once (which
+flushes what it holds) and its store read, and each test checks one behaviour against what the
+page sent and what was stored. That keeps the module to one server restart instead of one per
+behaviour. The module runs on each store (the `server` fixture)."""
 
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import brotli
 import httpx
@@ -20,14 +21,14 @@ BUILT = BUILD.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def configured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def configured(new_data_dir: Callable[[str], Path]) -> Iterator[ServerProcess]:
     """A server under a path prefix, with two extra script names and a renamed collect path."""
     env = {
         "BASE_PATH": "/stats",
         "TRACKER_SCRIPT_NAME": " insights.js , lib/deep.js",
         "COLLECT_API_ENDPOINT": "/api/collect",
     }
-    process = ServerProcess(tmp_path_factory.mktemp("configured") / "data", env).start()
+    process = ServerProcess(new_data_dir("configured"), env).start()
     yield process
     if process.process is not None:
         process.stop()

@@ -1,5 +1,5 @@
-"""Fixtures of the dashboard tests: one real server, Debian's Chromium, a local test site, and
-helpers to log in through the login form."""
+"""Fixtures of the dashboard tests: one real server on each store, Debian's Chromium, a local
+test site, and helpers to log in through the login form."""
 
 from __future__ import annotations
 
@@ -12,16 +12,37 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
+from tests.conftest import STORE_BACKENDS, data_dirs_on
 from tests.server_process import ServerProcess
 
 ADMIN_PASSWORD = "admin-password-for-tests"
 ARTIFACTS = Path(__file__).parent / "artifacts"
+# Where screenshot() writes: a folder per store, so that one store's run keeps the other's.
+_screenshots = {"folder": ARTIFACTS}
 
+
+# One dashboard server per store for the whole session, not one per module: starting a server
+# and logging the browser in dominate these tests' time. Being a session-scoped parameter,
+# pytest runs every dashboard test on the embedded store first, then all of them on PostgreSQL.
+@pytest.fixture(scope="session", params=STORE_BACKENDS)
+def dashboard_store(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")
-def dashboard_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("web") / "data").start()
+def dashboard_data_dir(
+    dashboard_store: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], Path]]:
+    """Makes data directories on the dashboard tests' current store."""
+    with data_dirs_on(dashboard_store, tmp_path_factory, request) as make:
+        yield make
+
+
+@pytest.fixture(scope="session")
+def dashboard_server(dashboard_store: str,
+                     dashboard_data_dir: Callable[[str], Path]) -> Iterator[ServerProcess]:
+    _screenshots["folder"] = ARTIFACTS / dashboard_store
+    process = ServerProcess(dashboard_data_dir("web")).start()
     yield process
     if process.process is not None:
         process.stop()
@@ -84,5 +105,6 @@ def log_in(context: BrowserContext, server: ServerProcess, username: str = "admi
 
 
 def screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    folder = _screenshots["folder"]
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)

@@ -1,6 +1,6 @@
 """The dashboard in Chromium, end to end: create a website, track a local page with the copied
 snippet, see the visit live and on the overview, filter by clicking, share it, and the limits
-of a non-admin. Screenshots of the main views go to tests/web/artifacts/."""
+of a non-admin. Screenshots of the main views go to tests/web/artifacts/<store>/."""
 
 from __future__ import annotations
 

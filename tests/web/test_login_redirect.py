@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -77,9 +78,8 @@ def test_a_path_on_this_site_is_kept(dashboard_server: ServerProcess, next_value
 
 
 @pytest.fixture(scope="module")
-def based_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(tmp_path_factory.mktemp("based") / "data",
-                            {"BASE_PATH": "/analytics"}).start()
+def based_server(dashboard_data_dir: Callable[[str], Path]) -> Iterator[ServerProcess]:
+    process = ServerProcess(dashboard_data_dir("based"), {"BASE_PATH": "/analytics"}).start()
     yield process
     process.stop()
 

@@ -43,7 +43,7 @@ from umami_server.storage.errors import (
     UNAVAILABLE_RETRY_AFTER_SECONDS,
     StoreUnavailable,
 )
-from umami_server.storage.interface import QueryTooLarge
+from umami_server.storage.interface import InvalidQuery, QueryTooLarge
 
 if TYPE_CHECKING:
     from umami_server.api.services import ApiServices
@@ -199,6 +199,9 @@ def _dispatcher(services: ApiServices, methods: dict[str, Endpoint]) -> Callable
                            request.url.path, error)
             return json_response(error_body(UNAVAILABLE_MESSAGE, UNAVAILABLE_CODE, 503), 503,
                                  {"retry-after": str(UNAVAILABLE_RETRY_AFTER_SECONDS)})
+        except InvalidQuery as error:  # a value the database refuses: the request's fault
+            logger.info("%s %s refused: %s", request.method, request.url.path, error)
+            return json_response(error_body("Bad request", "bad-request", 400), 400)
         except Exception as error:
             if is_disk_full(error):
                 disk_full_log.refused("metadata database")

@@ -29,6 +29,8 @@ OPERATORS = ("eq", "neq", "c", "dnc", "re", "nre")
 _UNSUPPORTED = ("s", "ns", "t", "f", "gt", "lt", "gte", "lte", "bf", "af")
 _PREFIX = re.compile(r"^(eq|neq|s|ns|c|dnc|re|nre|t|f|gt|lt|gte|lte|bf|af)\.(.*)$", re.DOTALL)
 _SUFFIX = re.compile(r"^(.*?)(\d+)$")
+# Each escape of a pattern, `\\` included, so that `\\1` (a backslash, then 1) is no reference.
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,11 @@ def parse_value(key: str, name: str, raw: str) -> Filter:
             re.compile(value)
         except re.error:
             raise QueryError.of(key, "Invalid regular expression") from None
+        # A back-reference (\1 to \9) turns matching into a search that can take PostgreSQL
+        # minutes per row; RE2, the embedded store's engine, refuses them outright.
+        if any(escaped in "123456789" for escaped in _ESCAPE.findall(value)):
+            raise QueryError.of(key, "Invalid regular expression: back-references (\\1) are "
+                                     "not supported")
     values = tuple(value.split(",")) if operator in ("eq", "neq") else (value,)
     return Filter(key, name, operator, values)
 

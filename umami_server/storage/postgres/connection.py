@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from umami_server.storage.postgres.values import guard_values, json_text
+
 # Prisma's own URL parameters, which libpq would refuse as unknown.
 _PRISMA_PARAMETERS = frozenset({
     "schema", "connection_limit", "pool_timeout", "connect_timeout_prisma", "pgbouncer",
@@ -71,5 +73,6 @@ def parse_database_url(url: str) -> PostgresLocation:
 
 def location_engine(location: PostgresLocation, pool_size: int = 5) -> Engine:
     """A SQLAlchemy engine on psycopg 3 for metadata and schema work."""
-    return create_engine(location.url, pool_pre_ping=True, pool_size=pool_size,
-                         connect_args=location.connect_options)
+    return guard_values(create_engine(
+        location.url, pool_pre_ping=True, pool_size=pool_size,
+        connect_args=location.connect_options, json_serializer=json_text))

@@ -4,7 +4,8 @@ A hit is acknowledged only once the transaction holding it has committed. Reques
 (storage/group_commit.py): one transaction per batch inserts the new sessions if absent (as Umami
 does: the first hit's attributes stay) and COPYs the events, event data, session data and revenue
 rows. Values are fitted to Umami's column sizes, since a string one character too long would
-otherwise fail the whole batch. Queries run on a small pool of read-only connections.
+otherwise fail the whole batch, and U+0000 becomes U+FFFD (storage/postgres/values.py).
+Queries run on a small pool of read-only connections.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from umami_server.storage.metadata_schema import (
 )
 from umami_server.storage.postgres.connection import PostgresLocation
 from umami_server.storage.postgres.dialect import postgres_sql
+from umami_server.storage.postgres.values import accept_any_text, without_nul
 from umami_server.storage.records import IngestEntry, Row
 
 logger = logging.getLogger("umami_server.storage")
@@ -62,9 +64,9 @@ class _TableWriter:
 
 
 def _fitter(column_type: Any) -> Any:
-    if isinstance(column_type, String) and column_type.length:
-        length = column_type.length
-        return lambda value: value[:length] if isinstance(value, str) else value
+    if isinstance(column_type, String):
+        length = column_type.length  # None: no limit
+        return lambda value: without_nul(value)[:length] if isinstance(value, str) else value
     if isinstance(column_type, Numeric) and column_type.precision:
         # numeric(p, s) holds magnitudes below 10^(p-s); a larger one would fail the batch.
         bound = Decimal(10) ** (column_type.precision - (column_type.scale or 0))
@@ -151,6 +153,7 @@ def _configure_reader(connection: psycopg.Connection[Any]) -> None:
     # Ids as the text the rest of the application uses; numerics as floats, as DuckDB's DOUBLEs.
     connection.adapters.register_loader("uuid", TextLoader)
     connection.adapters.register_loader("numeric", FloatLoader)
+    accept_any_text(connection)  # a filter value with U+0000 finds what the writer stored
 
 
 class PostgresEventStore:
