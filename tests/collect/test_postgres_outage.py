@@ -21,6 +21,7 @@ from tests.api.conftest import ADMIN_PASSWORD, login
 from tests.conftest import add_website
 from tests.postgres import PostgresServer
 from tests.server_process import CHROME_UA, ServerProcess, postgres_rows, use_database
+from tests.web.conftest import logged_in_client
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +107,22 @@ def test_the_management_api_answers_503_while_postgresql_is_down(
                                   json={"username": "admin", "password": ADMIN_PASSWORD}))
     own_postgres.come_back()
     assert [row["id"] for row in admin.ok("GET", "/api/websites")["data"]] == [website]
+    assert "Traceback" not in served.output()
+
+
+def test_dashboard_pages_answer_503_while_postgresql_is_down_and_keep_the_login(
+        served: ServerProcess, own_postgres: PostgresServer) -> None:
+    browser = logged_in_client(served)
+    assert browser.get("/websites").status_code == 200
+    own_postgres.go_down()
+    try:
+        page = browser.get("/websites")
+        assert page.status_code == 503
+        assert "cannot be reached" in page.text and page.headers["retry-after"]
+        assert "set-cookie" not in page.headers  # an outage is not a logout
+    finally:
+        own_postgres.come_back()
+    assert browser.get("/websites").status_code == 200
     assert "Traceback" not in served.output()
 
 

@@ -40,6 +40,11 @@ from umami_server.context import ServerContext
 from umami_server.http_limits import BodyTooLarge, read_body
 from umami_server.queries.errors import QueryError
 from umami_server.storage.disk_full import DISK_FULL_MESSAGE, disk_full_log, is_disk_full
+from umami_server.storage.errors import (
+    UNAVAILABLE_MESSAGE,
+    UNAVAILABLE_RETRY_AFTER_SECONDS,
+    StoreUnavailable,
+)
 from umami_server.storage.interface import InvalidQuery, QueryTooLarge
 from umami_server.web import session
 from umami_server.web.templating import Templates
@@ -146,7 +151,11 @@ class Dashboard:
              form: dict[str, str], login: bool) -> Response:
         key, new_key = session.browser_key(request)
         token = session.session_token(request)
-        user = self.services.tokens.user_of(token)
+        unavailable = False
+        try:
+            user = self.services.tokens.user_of(token)
+        except StoreUnavailable:
+            user, unavailable = None, True  # not a logout: the session is kept for later
         web = WebRequest(
             request=request, dashboard=self, form=form,
             auth=Auth(token if user else None, user, None),
@@ -154,6 +163,8 @@ class Dashboard:
             secure=session.is_secure(request, self.context.settings.force_ssl),
         )
         try:
+            if unavailable:
+                raise StoreUnavailable("the login session could not be looked up")
             if request.method == "POST" and not session.csrf_matches(
                     self.secret, key, web.auth.token, form.get(session.CSRF_FIELD)):
                 raise PageError(403, "The form expired or did not come from this site. "
@@ -177,6 +188,11 @@ class Dashboard:
         except QueryTooLarge as error:
             logger.warning("%s %s: %s", request.method, request.url.path, error)
             response = web.error_page(503, error.advice)
+        except StoreUnavailable as error:
+            logger.warning("%s %s: the database cannot be reached: %s", request.method,
+                           request.url.path, error)
+            response = web.error_page(503, UNAVAILABLE_MESSAGE)
+            response.headers["retry-after"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
         except InvalidQuery as error:  # e.g. a regular expression the database cannot compile
             logger.info("%s %s refused: %s", request.method, request.url.path, error)
             response = web.error_page(400, "Invalid request: the database refused a filter value.")
@@ -189,7 +205,7 @@ class Dashboard:
                 response = web.error_page(500, "The server failed to answer this page.")
         if new_key:
             session.set_browser_key(response, request, key, web.secure)
-        if token and user is None:
+        if token and user is None and not unavailable:
             session.clear_session(response, request, web.secure)  # expired or revoked
         response.headers.setdefault("cache-control", "no-store")
         response.headers.setdefault("referrer-policy", "same-origin")
