@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from umami_server.config import Settings
-from umami_server.storage.errors import StoreLocked
+from umami_server.storage.errors import StoreLocked, StoreUnavailable
 from umami_server.storage.interface import Store
 from umami_server.storage.metadata_store import MetadataStore
 
@@ -92,6 +92,6 @@ def _postgres(opener: Callable[[str], T], url: str) -> T:
         raise StoreOpenError(str(error)) from error
     except UmamiSchemaError as error:
         raise StoreOpenError(f"cannot use the database at {where}: {error}") from error
-    except (DBAPIError, psycopg.Error) as error:
+    except (DBAPIError, psycopg.Error, StoreUnavailable) as error:
         first_line = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise StoreOpenError(f"cannot connect to PostgreSQL at {where}: {first_line}") from error

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, create_engine
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError
 
-from umami_server.storage.postgres.values import guard_values, json_text
+from umami_server.storage.errors import StoreUnavailable
+from umami_server.storage.postgres.errors import storage_error
+from umami_server.storage.postgres.values import accept_any_text, json_text
 
 # Prisma's own URL parameters, which libpq would refuse as unknown.
 _PRISMA_PARAMETERS = frozenset({
@@ -72,7 +75,26 @@ def parse_database_url(url: str) -> PostgresLocation:
 
 
 def location_engine(location: PostgresLocation, pool_size: int = 5) -> Engine:
-    """A SQLAlchemy engine on psycopg 3 for metadata and schema work."""
-    return guard_values(create_engine(
-        location.url, pool_pre_ping=True, pool_size=pool_size,
-        connect_args=location.connect_options, json_serializer=json_text))
+    """A SQLAlchemy engine on psycopg 3 for metadata and schema work. Its connections send str
+    parameters with U+0000 replaced (storage/postgres/values.py), and its driver errors become
+    storage errors (storage/postgres/errors.py): an unreachable database is StoreUnavailable,
+    which every route answers with 503, and a refused value is InvalidQuery (400)."""
+    engine = create_engine(location.url, pool_pre_ping=True, pool_size=pool_size,
+                           connect_args=location.connect_options, json_serializer=json_text)
+
+    @event.listens_for(engine, "connect")
+    def _connected(dbapi_connection: Any, _record: Any) -> None:
+        accept_any_text(dbapi_connection)
+
+    @event.listens_for(engine, "handle_error")
+    def _translate(context: ExceptionContext) -> None:
+        if context.is_pre_ping:
+            return  # the pool's liveness check: it replaces the connection itself
+        original = context.original_exception
+        translated = storage_error(original)
+        if translated is None and context.is_disconnect:
+            translated = StoreUnavailable(str(original).strip().split("\n")[0])
+        if translated is not None:
+            raise translated from original
+
+    return engine

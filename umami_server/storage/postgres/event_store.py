@@ -25,7 +25,7 @@ from sqlalchemy import Numeric, String, Table
 from sqlalchemy.sql import ClauseElement
 
 from umami_server.storage.disk_full import StorageFull
-from umami_server.storage.errors import InvalidQuery, QueryTooLarge, StoreUnavailable
+from umami_server.storage.errors import StoreUnavailable
 from umami_server.storage.group_commit import GroupCommitter
 from umami_server.storage.interface import StoreCapabilities
 from umami_server.storage.metadata_schema import (
@@ -37,6 +37,7 @@ from umami_server.storage.metadata_schema import (
 )
 from umami_server.storage.postgres.connection import PostgresLocation
 from umami_server.storage.postgres.dialect import postgres_sql
+from umami_server.storage.postgres.errors import analytics_error
 from umami_server.storage.postgres.values import accept_any_text, without_nul
 from umami_server.storage.records import IngestEntry, Row
 
@@ -44,10 +45,6 @@ logger = logging.getLogger("umami_server.storage")
 
 _MAX_ENTRIES_PER_COMMIT = 2048
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-TIMEOUT_ADVICE = ("This query took longer than the server allows (UMAMI_QUERY_TIMEOUT_SECONDS): "
-                  "choose a shorter date range or fewer filters.")
-MEMORY_ADVICE = ("This query needs more memory than the database server allows: choose a "
-                 "shorter date range or fewer filters.")
 
 
 class _TableWriter:
@@ -246,15 +243,11 @@ class PostgresEventStore:
         try:
             with self._pool.connection() as connection:
                 return connection.execute(sql, parameters).fetchall()
-        except pg_errors.QueryCanceled as error:
-            raise QueryTooLarge(str(error).splitlines()[0], TIMEOUT_ADVICE) from error
-        except (pg_errors.OutOfMemory, pg_errors.ProgramLimitExceeded,
-                pg_errors.InsufficientResources) as error:
-            raise QueryTooLarge(str(error).splitlines()[0], MEMORY_ADVICE) from error
-        except pg_errors.DataError as error:
-            raise InvalidQuery(str(error).splitlines()[0]) from error
-        except (psycopg.OperationalError, psycopg.InterfaceError) as error:
-            raise StoreUnavailable(str(error).splitlines()[0]) from error
+        except psycopg.Error as error:
+            translated = analytics_error(error)
+            if translated is None:
+                raise
+            raise translated from error
 
     def wait_until_visible(self, timeout: float) -> bool:
         return True  # a hit is acknowledged after its commit, and commits are visible at once

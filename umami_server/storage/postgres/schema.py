@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
+from umami_server.storage.errors import StoreUnavailable
 from umami_server.storage.metadata_schema import metadata
 from umami_server.storage.postgres.connection import location_engine, parse_database_url
 from umami_server.storage.postgres.umami_tables import (
@@ -157,8 +158,8 @@ def _create(connection: Connection) -> None:
     try:
         with connection.begin_nested():
             connection.execute(text("CREATE EXTENSION IF NOT EXISTS pgcrypto"))
-    except DBAPIError:
-        pass
+    except (DBAPIError, StoreUnavailable):
+        pass  # any refusal (the engine reports a missing extension file as StoreUnavailable)
     # Umami's tables only: our own prefixed tables come from our metadata migrations.
     metadata.create_all(connection, tables=UMAMI_TABLES)
     prisma_migrations.create(connection)

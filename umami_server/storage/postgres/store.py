@@ -7,11 +7,8 @@ says what to do, before anything is written.
 
 from __future__ import annotations
 
-import psycopg
-from sqlalchemy import Engine, event, text
-from sqlalchemy.engine import ExceptionContext
+from sqlalchemy import text
 
-from umami_server.storage.errors import StoreUnavailable
 from umami_server.storage.metadata_store import MetadataStore
 from umami_server.storage.postgres.connection import (
     DatabaseUrlError,
@@ -42,22 +39,7 @@ def open_postgres_metadata(url: str) -> MetadataStore:
     except BaseException:
         engine.dispose()
         raise
-    _unavailable_when_unreachable(engine)
     return store
-
-
-def _unavailable_when_unreachable(engine: Engine) -> None:
-    """Once open, a database that cannot be reached (down, restarting, connections cut) raises
-    StoreUnavailable, which every route answers with 503, instead of the driver's error (500)."""
-
-    @event.listens_for(engine, "handle_error")
-    def _translate(context: ExceptionContext) -> None:
-        if context.is_pre_ping:
-            return  # the pool's liveness check: it replaces the connection itself
-        original = context.original_exception
-        if context.is_disconnect or isinstance(
-                original, psycopg.OperationalError | psycopg.InterfaceError):
-            raise StoreUnavailable(str(original).strip().split("\n")[0]) from original
 
 
 class PostgresStore:

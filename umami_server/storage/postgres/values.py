@@ -4,7 +4,7 @@ PostgreSQL's text (and jsonb's strings) cannot hold U+0000, which a URL, a form 
 can carry; psycopg then refuses the whole statement. The store writes U+FFFD (the replacement
 character) in its place, in writes and lookups alike, so a value stored that way is found again
 by the same spelling, and no request fails on it. Values the database still refuses (an id that
-is not a UUID compared with a uuid column) become `InvalidQuery`: the request's fault, a 4xx.
+is not a UUID compared with a uuid column) become `InvalidQuery` (storage/postgres/errors.py).
 """
 
 from __future__ import annotations
@@ -23,10 +23,6 @@ from psycopg.types.string import (
     StrDumperUnknown,
     StrDumperVarchar,
 )
-from sqlalchemy import Engine, event
-from sqlalchemy.engine import ExceptionContext
-
-from umami_server.storage.errors import InvalidQuery
 
 NUL = "\x00"
 REPLACEMENT = "\ufffd"
@@ -71,20 +67,3 @@ def accept_any_text(connection: psycopg.Connection[Any]) -> None:
     """str parameters of this connection are sent with U+0000 replaced."""
     for dumper in _TEXT_DUMPERS:
         connection.adapters.register_dumper(str, dumper)
-
-
-def guard_values(engine: Engine) -> Engine:
-    """This engine's connections send str parameters with U+0000 replaced, and a value the
-    database still refuses raises InvalidQuery instead of a driver error."""
-
-    @event.listens_for(engine, "connect")
-    def _connected(dbapi_connection: Any, _record: Any) -> None:
-        accept_any_text(dbapi_connection)
-
-    @event.listens_for(engine, "handle_error")
-    def _refused(context: ExceptionContext) -> None:
-        error = context.original_exception
-        if isinstance(error, psycopg.DataError):
-            raise InvalidQuery(str(error).splitlines()[0]) from error
-
-    return engine
