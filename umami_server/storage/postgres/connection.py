@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError
@@ -43,9 +44,17 @@ class PostgresLocation:
         """A libpq connection string for psycopg, the schema set as the search path."""
         return self.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
-    @property
-    def connect_options(self) -> dict[str, str]:
-        return {"options": f"-c search_path={self.schema}"} if self.schema != "public" else {}
+    def connect_options(self, **settings: str) -> dict[str, str]:
+        """libpq's `options` setting these server settings for the session, the search path
+        among them when the schema is not `public`."""
+        if self.schema != "public":
+            settings = {"search_path": self.schema, **settings}
+        options = " ".join(f"-c {name}={value}" for name, value in settings.items())
+        return {"options": options} if options else {}
+
+    def connect(self, **settings: str) -> psycopg.Connection[Any]:
+        """A new psycopg connection (autocommit off), with these server settings."""
+        return psycopg.connect(self.conninfo, **self.connect_options(**settings))
 
     def describe(self) -> str:
         """The URL without its password, for messages and logs."""
@@ -80,7 +89,7 @@ def location_engine(location: PostgresLocation, pool_size: int = 5) -> Engine:
     storage errors (storage/postgres/errors.py): an unreachable database is StoreUnavailable,
     which every route answers with 503, and a refused value is InvalidQuery (400)."""
     engine = create_engine(location.url, pool_pre_ping=True, pool_size=pool_size,
-                           connect_args=location.connect_options, json_serializer=json_text)
+                           connect_args=location.connect_options(), json_serializer=json_text)
 
     @event.listens_for(engine, "connect")
     def _connected(dbapi_connection: Any, _record: Any) -> None:

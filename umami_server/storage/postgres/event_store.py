@@ -161,17 +161,15 @@ class PostgresEventStore:
     def __init__(self, location: PostgresLocation, max_queued: int = 20000,
                  query_timeout_seconds: float = 60.0, readers: int = 4):
         self._location = location
-        options = location.connect_options.get("options", "")
-        timeout_ms = int(query_timeout_seconds * 1000)
         self._pool = ConnectionPool(
             location.conninfo, min_size=1, max_size=readers, open=True, name="umami-readers",
             configure=_configure_reader,
             # A connection PostgreSQL closed while idle (restart, pg_terminate_backend) is
             # replaced before use instead of failing the query that drew it.
             check=ConnectionPool.check_connection,
-            kwargs={"autocommit": True, "options": (
-                f"{options} -c statement_timeout={timeout_ms} "
-                "-c default_transaction_read_only=on").strip()},
+            kwargs={"autocommit": True, **location.connect_options(
+                statement_timeout=str(int(query_timeout_seconds * 1000)),
+                default_transaction_read_only="on")},
         )
         self._writer: psycopg.Connection[Any] | None = None
         self._committer: GroupCommitter[IngestEntry] = GroupCommitter(
@@ -186,15 +184,14 @@ class PostgresEventStore:
 
     def _writer_connection(self) -> psycopg.Connection[Any]:
         if self._writer is None or self._writer.closed:
-            self._writer = psycopg.connect(self._location.conninfo,
-                                           **self._location.connect_options)
+            self._writer = self._location.connect()
         return self._writer
 
     def load(self, entries: list[IngestEntry]) -> None:
         """Insert entries in one transaction now, outside the request queue: for bulk loaders
         (benchmarks), which may run beside a serving process."""
         rows = _BatchRows.of(entries)
-        with (psycopg.connect(self._location.conninfo, **self._location.connect_options) as db,
+        with (self._location.connect() as db,
               db.transaction(), db.cursor() as cursor):
             rows.write(cursor)
 
@@ -255,7 +252,7 @@ class PostgresEventStore:
     def delete_website_data(self, website_ids: Sequence[str]) -> None:
         if not website_ids:
             return
-        with (psycopg.connect(self._location.conninfo, **self._location.connect_options) as db,
+        with (self._location.connect() as db,
               db.transaction()):
             for table in ("event_data", "session_data", "revenue", "website_event", "session",
                           "session_replay"):
