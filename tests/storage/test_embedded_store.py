@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from umami_server.storage.embedded.analytics_db import MIGRATIONS
-from umami_server.storage.embedded.ingest_log import IngestLog, IngestQueueFull
+from umami_server.storage.embedded.ingest_log import IngestLog
 from umami_server.storage.embedded.store import INGEST_LOG_FILE, EmbeddedStore
+from umami_server.storage.errors import IngestQueueFull
 
 
 def pageview(website_id: str, path: str) -> dict:

@@ -19,17 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from umami_server.storage.disk_full import StorageFull, disk_full_log, is_disk_full
-from umami_server.storage.errors import IngestClosed, IngestQueueFull
 from umami_server.storage.group_commit import GroupCommitter
 
 logger = logging.getLogger("umami_server.storage")
 
 _MAX_ENTRIES_PER_COMMIT = 2048
 _PRUNE_EVERY_SECONDS = 2.0
-
-# The storage-wide names, under the names this module has always given them.
-IngestLogClosed = IngestClosed
-__all__ = ["IngestLog", "IngestLogClosed", "IngestLogReader", "IngestQueueFull"]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
