@@ -21,7 +21,7 @@ from psycopg import errors as pg_errors
 from psycopg.types.numeric import FloatLoader
 from psycopg.types.string import TextLoader
 from psycopg_pool import ConnectionPool
-from sqlalchemy import Numeric, String, Table
+from sqlalchemy import DateTime, Numeric, String, Table
 from sqlalchemy.sql import ClauseElement
 
 from umami_server.storage.disk_full import StorageFull
@@ -61,6 +61,8 @@ class _TableWriter:
 
 
 def _fitter(column_type: Any) -> Any:
+    if isinstance(column_type, DateTime):
+        return _instant  # entries carry integer microseconds (storage/records.py)
     if isinstance(column_type, String):
         length = column_type.length  # None: no limit
         return lambda value: without_nul(value)[:length] if isinstance(value, str) else value
@@ -76,7 +78,6 @@ def _instant(value: Any) -> Any:
     return _EPOCH + timedelta(microseconds=value) if isinstance(value, int) else value
 
 
-_TIME_COLUMNS = ("created_at", "date_value")
 _SESSIONS = _TableWriter(session_table)
 _EVENTS = _TableWriter(website_event_table)
 _EVENT_DATA = _TableWriter(event_data_table)
@@ -94,10 +95,6 @@ _DELETE_SESSION_DATA = (
     "DELETE FROM session_data AS old USING unnest(%s::uuid[], %s::text[]) AS new (id, key) "
     "WHERE old.session_id = new.id AND old.data_key = new.key"
 )
-
-
-def _with_instants(row: Row) -> Row:
-    return {**row, **{name: _instant(row[name]) for name in _TIME_COLUMNS if name in row}}
 
 
 class _BatchRows:
@@ -118,21 +115,21 @@ class _BatchRows:
             if session is not None:
                 rows.sessions.setdefault(session["session_id"], session)
             if "event" in entry:
-                rows.tables[_EVENTS].append(_EVENTS.values(_with_instants(entry["event"])))
+                rows.tables[_EVENTS].append(_EVENTS.values(entry["event"]))
             for row in entry.get("event_data", ()):
-                rows.tables[_EVENT_DATA].append(_EVENT_DATA.values(_with_instants(row)))
+                rows.tables[_EVENT_DATA].append(_EVENT_DATA.values(row))
             for row in entry.get("session_data", ()):
-                values = _SESSION_DATA.values(_with_instants(row))
+                values = _SESSION_DATA.values(row)
                 rows.session_data[tuple(values[index] for index in _SESSION_DATA_KEY)] = values
             if "revenue" in entry:
-                rows.tables[_REVENUE].append(_REVENUE.values(_with_instants(entry["revenue"])))
+                rows.tables[_REVENUE].append(_REVENUE.values(entry["revenue"]))
         return rows
 
     def write(self, cursor: psycopg.Cursor[Any]) -> None:
         if self.sessions:
             # In id order, so collectors inserting the same sessions cannot deadlock.
             cursor.executemany(_INSERT_SESSION, [
-                _SESSIONS.values(_with_instants(self.sessions[key]))
+                _SESSIONS.values(self.sessions[key])
                 for key in sorted(self.sessions)])
         tables = dict(self.tables)
         if self.session_data:
