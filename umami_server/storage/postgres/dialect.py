@@ -48,9 +48,6 @@ LOGICAL_SOURCES: dict[str, str] = {
         f"SELECT {_columns('d', _DATA_OWN)}, e.session_id "
         "FROM event_data AS d LEFT JOIN website_event AS e ON e.event_id = d.website_event_id"
     ),
-    # The store keeps no predecessor links, so nothing varies within a chain it does not have;
-    # the planner never asks for it, and an empty relation is the honest answer if it did.
-    "varying_session": "SELECT NULL::uuid AS website_id, NULL::uuid AS session_id WHERE false",
 }
 
 
